@@ -1,0 +1,55 @@
+"""The `iraqsec` command line: a thin layer over the library.
+
+Subcommands are imported only when run, so that `--version` and `--help`
+stay fast (the models and YAML parser are not loaded for them).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from .. import __version__
+
+# name -> (module, attribute, one-line help shown by `iraqsec --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("iraqsec.cli.check", "check", "Check ledger files and report every problem."),
+    "list": ("iraqsec.cli.listing", "list_", "List incidents, filtered."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="iraqsec", message="%(prog)s %(version)s")
+@click.option("-f", "--ledger", "ledgers", multiple=True, metavar="PATH",
+              help="Ledger file or directory (repeatable). Default: $IRAQSEC_LEDGER, "
+                   "then ./data/incidents.yaml, then the ledger shipped with iraqsec.")
+@click.pass_context
+def main(ctx: click.Context, ledgers: tuple[str, ...]) -> None:
+    """A sourced ledger of attacks on US forces, diplomatic missions and
+    contractors in Iraq, 2019-2020."""
+    ctx.obj = {"ledgers": ledgers}
+
+
+def _run() -> Any:  # pragma: no cover - console-script shim
+    return main()

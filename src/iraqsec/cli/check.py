@@ -1,0 +1,47 @@
+"""`iraqsec check`: report every finding, then a tally."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import replace
+
+import click
+
+from ..findings import Finding, tally
+from .common import ledger_paths, load_ledger
+
+
+@click.command()
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default=None,
+              help="Output format (default: text; github when $GITHUB_ACTIONS is set).")
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | None) -> None:
+    """Check ledger files and report every problem.
+
+    Exit status: 0 no errors, 1 errors found, 2 the check could not run."""
+    ledger = load_ledger(ledger_paths(ctx, paths))
+    findings = [replace(f, severity="error") if strict else f for f in ledger.findings]
+    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") else "text")
+    if fmt == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(_github(finding) if fmt == "github" else finding.as_text())
+        click.echo(tally(findings, ledger.record_count, len(ledger.files)), err=fmt == "github")
+    sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
+
+
+def _github(finding: Finding) -> str:
+    """A GitHub Actions workflow command, escaped as the runner expects."""
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    return (f"::{finding.severity} file={prop(finding.path)},line={finding.line},col={finding.col},"
+            f"title={prop(finding.rule)}::{data(finding.message)}")

@@ -1,0 +1,53 @@
+"""Findings: what `check` reports.  Values, never exceptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One problem at one place.  Ordered by path, line, column."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    rule: str
+    message: str
+
+    def as_text(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.col,
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+        }
+
+
+def error(path: str, line: int, col: int, rule: str, message: str) -> Finding:
+    return Finding(path, line, col, "error", rule, message)
+
+
+def warning(path: str, line: int, col: int, rule: str, message: str) -> Finding:
+    return Finding(path, line, col, "warning", rule, message)
+
+
+def tally(findings: list[Finding], records: int, files: int) -> str:
+    """The closing line of `check`: counts of errors and warnings."""
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    return (f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in "
+            f"{_plural(records, 'record')} ({_plural(files, 'file')})")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"

@@ -1,0 +1,144 @@
+"""Which ledger to read, and reading it: files -> validated records + findings.
+
+The order of precedence for the ledger is: paths given on the command line
+(`--ledger/-f`, repeatable, or `check PATH...`), then `$IRAQSEC_LEDGER`
+(several paths separated by the OS path separator), then
+`./data/incidents.yaml` when it exists, else the ledger shipped inside the
+package.  A directory stands for its `*.yaml` files in name order
+(`actors.yaml` excepted).  `actors.yaml` next to an incidents file is its
+actor registry.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Finding
+from .loader import RawRecord, load_file
+from .model import Actor, Incident
+from .rules import (
+    ActorRegistry,
+    actor_names,
+    duplicate_ids,
+    probable_duplicates,
+    registry_rules,
+    validate_record,
+)
+
+ENV_VAR = "IRAQSEC_LEDGER"
+ACTORS_FILE = "actors.yaml"
+
+
+class LedgerNotFound(Exception):
+    """A ledger path that does not exist or holds no ledger file."""
+
+
+@dataclass
+class Ledger:
+    """A loaded ledger: valid incidents with their raw records, and findings."""
+
+    files: list[str]
+    entries: list[tuple[Incident, RawRecord]]
+    findings: list[Finding]
+    record_count: int
+    registry: ActorRegistry | None = None
+    actor_files: list[str] = field(default_factory=list)
+
+    @property
+    def incidents(self) -> list[Incident]:
+        return [incident for incident, _ in self.entries]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def packaged_ledger() -> Path:
+    """The ledger shipped with the package (or with a source checkout)."""
+    here = Path(__file__).resolve().parent
+    inside = here / "data" / "incidents.yaml"
+    if inside.is_file():
+        return inside
+    return here.parent.parent / "data" / "incidents.yaml"  # editable install of a checkout
+
+
+def default_paths(given: Sequence[str], environ: dict[str, str] | None = None) -> list[str]:
+    """The ledger paths in force, by the order of precedence above."""
+    if given:
+        return list(given)
+    env = (environ if environ is not None else os.environ).get(ENV_VAR, "")
+    if env.strip():
+        return [p for p in env.split(os.pathsep) if p]
+    local = Path("data") / "incidents.yaml"
+    if local.is_file():
+        return [str(local)]
+    return [str(packaged_ledger())]
+
+
+def expand(paths: Sequence[str]) -> list[tuple[Path, str]]:
+    """(file, display name) for each ledger file; directories expanded."""
+    out: list[tuple[Path, str]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(p for p in path.glob("*.yaml") if p.name != ACTORS_FILE and p.is_file())
+            if not files:
+                raise LedgerNotFound(f"{given}: the directory holds no *.yaml ledger files")
+            out.extend((p, os.path.join(given, p.name)) for p in files)
+        elif path.is_file():
+            out.append((path, given))
+        else:
+            raise LedgerNotFound(f"{given}: no such ledger file or directory")
+    return out
+
+
+def actor_files(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    seen: dict[Path, tuple[Path, str]] = {}
+    for path, shown in files:
+        candidate = path.parent / ACTORS_FILE
+        if candidate.is_file() and candidate.resolve() not in seen:
+            seen[candidate.resolve()] = (candidate, os.path.join(os.path.dirname(shown), ACTORS_FILE))
+    return list(seen.values())
+
+
+def load(paths: Sequence[str]) -> Ledger:
+    """Load and check a ledger; raises LedgerNotFound only for missing paths."""
+    files = expand(paths)
+    findings: list[Finding] = []
+    raws: list[RawRecord] = []
+    for path, shown in files:
+        loaded = load_file(path, shown)
+        findings += loaded.findings
+        raws += loaded.records
+    entries: list[tuple[Incident, RawRecord]] = []
+    for raw in raws:
+        incident, problems = validate_record(raw, Incident, "incident")
+        findings += problems
+        if incident is not None:
+            entries.append((incident, raw))
+    findings += duplicate_ids(raws)
+    findings += probable_duplicates(entries)
+    registry, shown_actors = _load_actors(actor_files(files), findings)
+    if registry is not None:
+        findings += actor_names(entries, registry)
+    findings.sort(key=lambda f: (f.path, f.line, f.col))
+    return Ledger([s for _, s in files], entries, findings, len(raws), registry, shown_actors)
+
+
+def _load_actors(files: Sequence[tuple[Path, str]], findings: list[Finding]) -> tuple[ActorRegistry | None, list[str]]:
+    if not files:
+        return None, []
+    actors: list[tuple[Actor, RawRecord]] = []
+    for path, shown in files:
+        loaded = load_file(path, shown)
+        findings += loaded.findings
+        for raw in loaded.records:
+            actor, problems = validate_record(raw, Actor, "actor")
+            findings += problems
+            if actor is not None:
+                actors.append((actor, raw))
+    findings += registry_rules(actors)
+    return ActorRegistry([a for a, _ in actors]), [s for _, s in files]

@@ -1,0 +1,368 @@
+"""Strict YAML loading: text in, raw records with source positions out.
+
+The loader reads libyaml's event stream and builds plain Python values
+itself, so that
+
+* nothing is ever constructed from a tag (`!!python/object/apply` is a
+  finding, not a call);
+* aliases are reported, never expanded ("billion laughs" costs nothing);
+* anchors, merge keys and duplicate keys are findings;
+* nesting depth is bounded and building is iterative (no recursion);
+* every mapping key and sequence item keeps its line and column.
+
+It never raises on bad input: problems come back as findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from .findings import Finding, error
+
+try:  # libyaml's C parser when present; the pure-Python one otherwise.
+    _Parser: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Parser = yaml.SafeLoader
+
+MAX_DEPTH = 32  # a ledger needs 4 levels; anything far deeper is hostile
+Path_ = tuple[str | int, ...]
+Pos = tuple[int, int]
+# Keys whose values are dates: kept as written, so that `2020-9-16` (which
+# YAML 1.1 would read as a date) can be rejected as unpadded.
+_DATE_KEYS = frozenset({"date", "published"})
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_IMPLICIT_START = frozenset("-+.0123456789~nNtTfFyYoO<=")
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """One item of a ledger's top-level list, before validation."""
+
+    path: str
+    line: int
+    col: int
+    data: Any
+    positions: dict[Path_, Pos] = field(default_factory=dict)
+
+    def locate(self, loc: Path_) -> Pos:
+        """Line and column of the longest known prefix of `loc`."""
+        for end in range(len(loc), 0, -1):
+            pos = self.positions.get(loc[:end])
+            if pos is not None:
+                return pos
+        return self.line, self.col
+
+
+@dataclass(slots=True)
+class LoadedFile:
+    path: str
+    records: list[RawRecord]
+    findings: list[Finding]
+
+
+class _Stop(Exception):
+    """Parsing of this file cannot go on; the finding is already recorded."""
+
+
+def load_file(path: Path, display: str | None = None) -> LoadedFile:
+    """Read and parse one ledger file; never raises for bad content."""
+    shown = display if display is not None else str(path)
+    data = path.read_bytes()
+    text, finding = decode(data, shown)
+    if finding is not None:
+        return LoadedFile(shown, [], [finding])
+    return parse_text(text, shown)
+
+
+def decode(data: bytes, path: str) -> tuple[str, Finding | None]:
+    """UTF-8 text of a file (BOM dropped), or a located encoding finding."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "", error(path, 1, 1, "encoding", "the file is UTF-16; save it as UTF-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = data[exc.start : exc.end].hex(" ")
+        return "", error(path, line, col, "encoding",
+                         f"bytes {bad} are not valid UTF-8; save the file as UTF-8")
+
+
+def parse_text(text: str, path: str) -> LoadedFile:
+    builder = _Builder(path)
+    parser = _Parser(text)
+    try:
+        builder.run(parser)
+    except _Stop:
+        pass
+    except yaml.MarkedYAMLError as exc:
+        builder.findings.append(_syntax_finding(exc, path))
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        builder.findings.append(error(path, line, col, "yaml-syntax",
+                                      f"the character U+{ord(char):04X} is not allowed in YAML; remove it"))
+    except yaml.YAMLError as exc:  # pragma: no cover - defensive: unmarked parser errors
+        builder.findings.append(error(path, 1, 1, "yaml-syntax", f"invalid YAML: {exc}"))
+    finally:
+        parser.dispose()
+    return LoadedFile(path, builder.records, builder.findings)
+
+
+def _syntax_finding(exc: yaml.MarkedYAMLError, path: str) -> Finding:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = exc.problem or "invalid YAML"
+    if exc.context:
+        started = exc.context_mark
+        where = f" started at line {started.line + 1}" if started and started.line + 1 != line else ""
+        message += f" ({exc.context}{where})"
+    if "tab" in message:
+        message += "; indent with spaces, not tabs"
+    elif "flow" in message:
+        message += "; close the bracket, or quote text that contains [ ] { } or ,"
+    elif "mapping values" in message:
+        message += "; quote text that contains ': '"
+    return error(path, line, col, "yaml-syntax", message)
+
+
+class _Frame:
+    __slots__ = ("container", "is_map", "key", "key_pos", "path", "root", "start")
+
+    def __init__(self, container: Any, path: Path_, is_map: bool, root: bool = False) -> None:
+        self.container = container
+        self.path = path  # from the record's own mapping
+        self.is_map = is_map
+        self.root = root  # the top-level list
+        self.key: Any = _NO_KEY
+        self.key_pos: Pos = (0, 0)
+        self.start: Pos = (0, 0)
+
+
+_NO_KEY = object()
+_SKIP = object()  # a key that was reported and whose value is dropped
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.records: list[RawRecord] = []
+        self.findings: list[Finding] = []
+        self.stack: list[_Frame] = []
+        self.record: RawRecord | None = None
+
+    # -- driving -------------------------------------------------------------
+
+    def run(self, parser: Any) -> None:
+        get_event = parser.get_event
+        parser.get_event()  # StreamStartEvent
+        event = get_event()
+        if isinstance(event, StreamEndEvent):
+            return  # an empty file, or only comments: an empty ledger
+        self._document_start(event)
+        self._top(get_event())
+        while self.stack:
+            self._event(get_event())
+        get_event()  # DocumentEndEvent
+        event = get_event()
+        if isinstance(event, DocumentStartEvent):
+            self._stop(event, "multiple-documents",
+                       "a ledger file holds one YAML document; remove the extra '---' and what follows")
+
+    def _document_start(self, event: Any) -> None:
+        if getattr(event, "explicit", False) and getattr(event, "tags", None):
+            self._add(event, "yaml-tag", "%TAG directives are not part of the format; remove them")
+
+    def _top(self, event: Any) -> None:
+        if isinstance(event, SequenceStartEvent):
+            self._check_props(event)
+            self.stack.append(_Frame(None, (), False, root=True))
+            return
+        if isinstance(event, ScalarEvent) and event.value == "" and not event.style:
+            return  # an empty document
+        kind = "a mapping" if isinstance(event, MappingStartEvent) else "a single value"
+        self._stop(event, "not-a-list",
+                   f"the top level of a ledger must be a list of incidents ('- id: ...'), not {kind}")
+
+    def _event(self, event: Any) -> None:
+        cls = type(event)
+        if cls is ScalarEvent:
+            self._scalar(event)
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            self._open(event, cls is MappingStartEvent)
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            self._close()
+        elif cls is AliasEvent:
+            self._add(event, "yaml-alias",
+                      f"alias '*{event.anchor}' is not allowed (aliases are never expanded); write the value out")
+            self._attach(None, _pos(event))
+        else:  # pragma: no cover - the parser emits nothing else here
+            raise _Stop
+
+    # -- building ------------------------------------------------------------
+
+    def _open(self, event: Any, is_map: bool) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            self._stop(event, "too-deep", f"nesting deeper than {MAX_DEPTH} levels; a record needs at most 4")
+        self._check_props(event)
+        parent = self.stack[-1]
+        if parent.root:  # a new item of the top-level list
+            line, col = _pos(event)
+            self.record = RawRecord(self.path, line, col, None)
+            path: Path_ = ()
+        elif parent.is_map:
+            path = parent.path + (parent.key,) if parent.key is not _NO_KEY else parent.path
+        else:
+            path = parent.path + (len(parent.container),)
+        frame = _Frame({} if is_map else [], path, is_map)
+        frame.start = _pos(event)
+        self.stack.append(frame)
+
+    def _close(self) -> None:
+        frame = self.stack.pop()
+        if frame.root:
+            return
+        self._attach(frame.container, frame.start)
+
+    def _scalar(self, event: Any) -> None:
+        self._check_props(event)
+        frame = self.stack[-1]
+        as_written = frame.is_map and frame.key is not _NO_KEY and frame.key in _DATE_KEYS
+        value = _scalar_value(event, as_written)
+        if isinstance(value, str) and event.style not in ("|", ">") and ("\n" in value or "\t" in value):
+            self._add(event, "control-character",
+                      "a tab or line break is only allowed inside a block scalar ('|' or '>'); "
+                      "use a block scalar or remove it")
+        if frame.root:
+            self.record = RawRecord(self.path, *_pos(event), value)
+        self._attach(value, _pos(event))
+
+    def _attach(self, value: Any, pos: Pos) -> None:
+        frame = self.stack[-1]
+        if frame.root:  # a complete top-level item
+            record = self.record
+            if record is not None:
+                record.data = value
+                self.records.append(record)
+            self.record = None
+        elif frame.is_map:
+            self._attach_to_map(frame, value, pos)
+        else:
+            frame.container.append(value)
+            if self.record is not None:
+                self.record.positions[frame.path + (len(frame.container) - 1,)] = pos
+
+    def _attach_to_map(self, frame: _Frame, value: Any, pos: Pos) -> None:
+        if frame.key is _NO_KEY:
+            frame.key, frame.key_pos = self._key(frame, value, pos), pos
+            return
+        key, frame.key = frame.key, _NO_KEY
+        if key is _SKIP:
+            return
+        frame.container[key] = value
+        if self.record is not None:
+            self.record.positions[frame.path + (key,)] = frame.key_pos
+
+    def _key(self, frame: _Frame, key: Any, pos: Pos) -> Any:
+        if not isinstance(key, str):
+            self._add_at(pos, "bad-key", f"a key must be text, not {_type_name(key)}")
+            return _SKIP
+        if key == "<<":
+            self._add_at(pos, "yaml-merge", "merge keys ('<<') are not part of the format; write the keys out")
+            return _SKIP
+        if key in frame.container:
+            first = self.record.positions.get(frame.path + (key,)) if self.record else None
+            where = f" (first at line {first[0]})" if first else ""
+            self._add_at(pos, "duplicate-key",
+                         f"key '{key}' appears twice in this mapping{where}; keep one")
+            return _SKIP
+        return key
+
+    # -- findings ------------------------------------------------------------
+
+    def _check_props(self, event: Any) -> None:
+        if event.anchor is not None:
+            self._add(event, "yaml-anchor", f"anchor '&{event.anchor}' is not allowed; remove it")
+        if event.tag is not None and _explicit(event):
+            self._add(event, "yaml-tag", f"explicit tag '{event.tag}' is not allowed "
+                      "(tags are never constructed); remove it")
+
+    def _add(self, event: Any, rule: str, message: str) -> None:
+        self._add_at(_pos(event), rule, message)
+
+    def _add_at(self, pos: Pos, rule: str, message: str) -> None:
+        self.findings.append(error(self.path, pos[0], pos[1], rule, message))
+
+    def _stop(self, event: Any, rule: str, message: str) -> None:
+        self._add(event, rule, message)
+        raise _Stop
+
+
+def _pos(event: Any) -> Pos:
+    mark = event.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def _explicit(event: Any) -> bool:
+    if isinstance(event, ScalarEvent):
+        return not (event.implicit[0] or event.implicit[1])
+    return not event.implicit
+
+
+def _scalar_value(event: Any, as_written: bool) -> Any:
+    """The Python value of a scalar: typed when plain, text when quoted."""
+    text: str = event.value
+    if event.style or event.tag is not None:  # quoted, block, or tagged
+        return text
+    if not text:
+        return None
+    if text[0] not in _IMPLICIT_START:
+        return text
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    if tag.endswith(":str"):
+        return text
+    if as_written:
+        return None if tag.endswith(":null") else text
+    node = yaml.ScalarNode(tag, text)
+    try:
+        return _CONSTRUCTOR.construct_object(node)
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return text
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "an empty value (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text"
+
+
+type_name = _type_name

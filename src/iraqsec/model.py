@@ -1,0 +1,327 @@
+"""Pydantic models of the record format: an incident, a source, an actor.
+
+The models are the single definition of what a valid record is; `rules.py`
+turns their validation errors into located findings with suggestions.
+Validators raise `PydanticCustomError` whose type is the finding's rule id,
+so a rule id is defined where the rule is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from . import vocab
+
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+TAG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# C0 and C1 control characters and DEL; tab and newline are judged by the
+# loader, which knows whether the text was a block scalar.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def today() -> dt.date:
+    """Today's date; a function so that tests can pin it."""
+    return dt.date.today()
+
+
+def suggest(word: str, choices: Any, n: int = 1) -> list[str]:
+    """The nearest choices to a misspelt word, case-insensitively."""
+    folded = {str(c).casefold(): str(c) for c in choices}
+    hits = difflib.get_close_matches(str(word).casefold(), list(folded), n=n, cutoff=0.6)
+    return [folded[h] for h in hits]
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    hits = suggest(word, choices)
+    return f"; did you mean '{hits[0]}'?" if hits else ""
+
+
+def _fail(rule: str, message: str) -> PydanticCustomError:
+    # Braces would be read as template fields by pydantic; escape them.
+    return PydanticCustomError(rule, message.replace("{", "{{").replace("}", "}}"))
+
+
+# --- text ------------------------------------------------------------------
+
+
+def check_text(value: str) -> str:
+    match = CONTROL_RE.search(value)
+    if match:
+        raise _fail(
+            "control-character",
+            f"text contains the control character U+{ord(match.group()):04X} "
+            "(terminal escape sequences included); remove it",
+        )
+    return value
+
+
+Text200 = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_text)]
+Text1000 = Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(check_text)]
+FreeText = Annotated[str, AfterValidator(check_text)]
+
+
+# --- vocabularies ----------------------------------------------------------
+
+
+def _term(name: str, terms: Any, rule: str) -> AfterValidator:
+    allowed = tuple(terms)
+
+    def check(value: str) -> str:
+        if value in allowed:
+            return value
+        raise _fail(rule, f"unknown {name} '{value}'{_did_you_mean(value, allowed)} "
+                    f"(valid: {', '.join(allowed)})")
+
+    return AfterValidator(check)
+
+
+def _enum(terms: Any) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "enum": list(terms)})
+
+
+Tactic = Annotated[str, _term("tactic", vocab.TACTICS, "unknown-tactic"), _enum(vocab.TACTICS)]
+TargetType = Annotated[str, _term("target type", vocab.TARGET_TYPES, "unknown-target-type"),
+                       _enum(vocab.TARGET_TYPES)]
+ActorKind = Annotated[str, _term("actor kind", vocab.ACTOR_KINDS, "unknown-actor-kind"), _enum(vocab.ACTOR_KINDS)]
+
+
+def check_governorate(value: str) -> str:
+    if value in vocab.GOVERNORATES:
+        return value
+    canonical = vocab.canonical_governorate(value)
+    if canonical is not None:
+        raise _fail("governorate-alias",
+                    f"'{value}' is an alias; the ledger uses the canonical name '{canonical}'")
+    raise _fail("unknown-governorate",
+                f"unknown governorate '{value}'{_did_you_mean(value, _governorate_spellings())}")
+
+
+def _governorate_spellings() -> list[str]:
+    return [*vocab.GOVERNORATES, *vocab.governorate_aliases()]
+
+
+Governorate = Annotated[
+    str,
+    AfterValidator(check_governorate),
+    WithJsonSchema({"type": "string", "enum": list(vocab.GOVERNORATES)}),
+]
+
+
+# --- identifiers, dates, numbers -------------------------------------------
+
+
+def check_id(value: str) -> str:
+    if len(value) > 80:
+        raise _fail("bad-id", f"id is {len(value)} characters long; the limit is 80")
+    if not ID_RE.match(value):
+        raise _fail("bad-id", f"id '{value}' must be lower-case letters and digits joined by single "
+                    "hyphens, e.g. 2020-09-15-baghdad-british-embassy-convoy")
+    return value
+
+
+IncidentId = Annotated[str, AfterValidator(check_id),
+                       WithJsonSchema({"type": "string", "pattern": ID_RE.pattern, "maxLength": 80})]
+
+
+def parse_date(value: str) -> tuple[dt.date, bool]:
+    """(first day, is_month_precision) of a `YYYY-MM-DD` or `YYYY-MM` string.
+
+    Raises ValueError with a message for curators."""
+    match = DATE_RE.match(value)
+    if not match:
+        raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, or YYYY-MM when only the month "
+                         "is known (two-digit month and day, e.g. 2020-09-06)")
+    year, month, day = int(match[1]), int(match[2]), match[3]
+    if not 1 <= month <= 12:
+        raise ValueError(f"'{value}' has month {month:02d}; months run from 01 to 12")
+    try:
+        first = dt.date(year, month, int(day) if day else 1)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a day of the calendar") from None
+    return first, day is None
+
+
+def check_date(value: str) -> str:
+    try:
+        first, _ = parse_date(value)
+    except ValueError as exc:
+        raise _fail("bad-date", str(exc)) from None
+    if first > today():
+        raise _fail("future-date", f"'{value}' is in the future")
+    return value
+
+
+IncidentDate = Annotated[
+    str,
+    AfterValidator(check_date),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"}),
+]
+
+
+def check_published(value: str) -> str:
+    if re.fullmatch(r"\d{4}", value):
+        return value
+    return check_date(value)
+
+
+Count = Annotated[int, Field(ge=0)]
+
+
+def check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
+    lat, lon = value
+    (lat_lo, lat_hi), (lon_lo, lon_hi) = vocab.LAT_RANGE, vocab.LON_RANGE
+    if not (lat_lo <= lat <= lat_hi and lon_lo <= lon <= lon_hi):
+        hint = " (latitude comes first)" if lat_lo <= lon <= lat_hi and lon_lo <= lat <= lon_hi else ""
+        raise _fail("bad-coordinates",
+                    f"[{lat}, {lon}] is outside Iraq (lat {lat_lo}-{lat_hi}, lon {lon_lo}-{lon_hi}){hint}")
+    return value
+
+
+Coordinates = Annotated[tuple[float, float], AfterValidator(check_coordinates)]
+
+
+def check_country(value: str) -> str:
+    if not COUNTRY_RE.match(value):
+        raise _fail("bad-country", f"'{value}' is not an upper-case ISO 3166-1 alpha-2 code such as US, GB, IQ")
+    return value
+
+
+CountryCode = Annotated[str, AfterValidator(check_country),
+                        WithJsonSchema({"type": "string", "pattern": COUNTRY_RE.pattern})]
+
+
+def check_tag(value: str) -> str:
+    if not TAG_RE.match(value):
+        raise _fail("bad-tag", f"tag '{value}' must be kebab-case (lower-case words joined by hyphens)")
+    return value
+
+
+KebabTag = Annotated[str, AfterValidator(check_tag),
+                     WithJsonSchema({"type": "string", "pattern": TAG_RE.pattern})]
+ActorName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_text)]
+
+
+# --- sources ---------------------------------------------------------------
+
+
+def check_url(value: str) -> str:
+    if not URL_RE.match(value):
+        raise _fail("bad-source", f"'{value}' is not an http(s):// URL")
+    return check_text(value)
+
+
+Url = Annotated[str, AfterValidator(check_url),
+                WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
+PublishedDate = Annotated[str, AfterValidator(check_published)]
+
+
+class Source(BaseModel):
+    """A report that a record is built from, when more than a URL is known."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    title: Text200
+    url: Url | None = None
+    publisher: Text200 | None = None
+    published: PublishedDate | None = None
+
+
+def _source_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "url"
+    if isinstance(value, (dict, Source)):
+        return "mapping"
+    return None
+
+
+SourceRef = Annotated[
+    Annotated[Url, Tag("url")] | Annotated[Source, Tag("mapping")],
+    Discriminator(_source_kind, custom_error_type="bad-source",
+                  custom_error_message="a source is a URL string or a mapping with a title"),
+]
+
+
+def source_url(source: str | Source) -> str | None:
+    return source if isinstance(source, str) else source.url
+
+
+# --- records ---------------------------------------------------------------
+
+
+class Incident(BaseModel):
+    """One attack or strike, as the contract defines it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    id: IncidentId
+    date: IncidentDate
+    governorate: Governorate
+    place: Text200
+    coordinates: Coordinates | None = None
+    tactic: Tactic
+    target_type: TargetType
+    target: Text200
+    target_country: CountryCode | None = None
+    killed: Count | None
+    wounded: Count | None
+    claimed_by: list[ActorName] = Field(default_factory=list)
+    attributed_to: list[ActorName] = Field(default_factory=list)
+    summary: Text1000
+    sources: Annotated[list[SourceRef], Field(min_length=1)]
+    notes: FreeText | None = None
+    tags: list[KebabTag] = Field(default_factory=list)
+
+    @property
+    def first_day(self) -> dt.date:
+        return parse_date(self.date)[0]
+
+    @property
+    def month(self) -> str:
+        return self.date[:7]
+
+    @property
+    def month_precision(self) -> bool:
+        return len(self.date) == 7
+
+    @property
+    def actors(self) -> list[str]:
+        """Claimants then blamed actors, each once."""
+        return list(dict.fromkeys([*self.claimed_by, *self.attributed_to]))
+
+
+class Actor(BaseModel):
+    """An entry of `actors.yaml`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    name: ActorName
+    kind: ActorKind
+    aliases: list[ActorName] = Field(default_factory=list)
+    linked_to: list[ActorName] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(default_factory=list)
+    notes: FreeText | None = None
+
+    @model_validator(mode="after")
+    def _links_are_sourced(self) -> Actor:
+        if self.linked_to and not self.sources:
+            raise _fail("unsourced-link", f"actor '{self.name}' has linked_to but no sources; "
+                        "cite the report that states the link under sources")
+        return self

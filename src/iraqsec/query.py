@@ -1,0 +1,84 @@
+"""Selecting incidents: pure functions over records, no I/O.
+
+A month-precision incident (`date: 2020-09`) meets a day range only when
+the range covers its whole month, since the day it happened is unknown:
+`--from 2020-09-01 --to 2020-09-30` includes it, `--from 2020-09-10` does
+not.  `--month` and month-form `--from/--to` always include it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .model import Incident
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to select.  Options OR within a field, AND across fields."""
+
+    months: tuple[str, ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    tactics: tuple[str, ...] = ()
+    target_types: tuple[str, ...] = ()
+    governorates: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    target_countries: tuple[str, ...] = ()
+    casualties: bool = False
+    search: str | None = None
+    _actor_set: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_actor_set", frozenset(self.actors))
+
+    def matches(self, incident: Incident) -> bool:
+        return (self._date_ok(incident)
+                and _member(incident.tactic, self.tactics)
+                and _member(incident.target_type, self.target_types)
+                and _member(incident.governorate, self.governorates)
+                and _member(incident.target_country, self.target_countries)
+                and (not self.actors or not self._actor_set.isdisjoint(incident.actors))
+                and (not self.casualties or bool(incident.killed) or bool(incident.wounded))
+                and (self.search is None or _contains(incident, self.search)))
+
+    def _date_ok(self, incident: Incident) -> bool:
+        if self.months and incident.month not in self.months:
+            return False
+        if self.start is None and self.end is None:
+            return True
+        first, last = day_span(incident.date)
+        return (self.start is None or first >= self.start) and (self.end is None or last <= self.end)
+
+
+def _member(value: str | None, allowed: Sequence[str]) -> bool:
+    return not allowed or value in allowed
+
+
+def _contains(incident: Incident, needle: str) -> bool:
+    folded = needle.casefold()
+    return any(folded in (text or "").casefold()
+               for text in (incident.place, incident.target, incident.summary, incident.notes))
+
+
+def day_span(date: str) -> tuple[dt.date, dt.date]:
+    """First and last day a date string can mean."""
+    year, month = int(date[:4]), int(date[5:7])
+    if len(date) == 7:
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    day = dt.date(year, month, int(date[8:10]))
+    return day, day
+
+
+def sort_key(incident: Incident) -> tuple[str, str]:
+    """Date then id; a month-precision date sorts before the month's days."""
+    return incident.date, incident.id
+
+
+def select(incidents: Iterable[Incident], filters: Filters, reverse: bool = False,
+           limit: int | None = None) -> list[Incident]:
+    chosen = sorted((i for i in incidents if filters.matches(i)), key=sort_key, reverse=reverse)
+    return chosen if limit is None else chosen[:limit]

@@ -1,0 +1,228 @@
+"""The rules that check a ledger.
+
+Each rule is a small function that returns findings; nothing is raised.
+`validate_record` turns a raw record into a model (or findings, by
+translating pydantic's errors into located messages with suggestions), and
+the cross-record rules look at the ledger as a whole.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import vocab
+from .findings import Finding, error, warning
+from .loader import Path_, RawRecord, type_name
+from .model import Actor, Incident, suggest
+
+M = TypeVar("M", bound=BaseModel)
+
+DISTINCT_TAG = "distinct-incident"
+_FIELDS = {"incident": vocab.INCIDENT_FIELDS, "actor": vocab.ACTOR_FIELDS}
+_REQUIRED_HINT = {
+    "killed": " (write null when the number was not reported)",
+    "wounded": " (write null when the number was not reported)",
+    "sources": " (list the URLs of the reports you read)",
+}
+
+
+# --- one record ------------------------------------------------------------
+
+
+def validate_record(raw: RawRecord, model: type[M], kind: str) -> tuple[M | None, list[Finding]]:
+    """The validated model of a raw record, or the findings that stop it."""
+    if not isinstance(raw.data, dict):
+        return None, [error(raw.path, raw.line, raw.col, "not-a-mapping",
+                            f"each {kind} must be a mapping of keys ('id: ...'), not {type_name(raw.data)}")]
+    try:
+        return model.model_validate(raw.data), []
+    except ValidationError as exc:
+        fields = _FIELDS[kind]
+        return None, [_translate(raw, err, fields) for err in exc.errors(include_url=False)]
+
+
+def _translate(raw: RawRecord, err: Any, fields: Sequence[str]) -> Finding:
+    loc = _strip_tags(tuple(err["loc"]))
+    kind = err["type"]
+    if kind == "missing":
+        hint = _REQUIRED_HINT.get(str(loc[-1]), "")
+        return error(raw.path, raw.line, raw.col, "missing-key",
+                     f"missing required key '{_label(loc)}'{hint}")
+    line, col = raw.locate(loc)
+    if kind == "extra_forbidden":
+        return error(raw.path, line, col, "unknown-key", _unknown_key(loc, fields))
+    rule, message = _describe(kind, err, loc)
+    return error(raw.path, line, col, rule, message)
+
+
+def _strip_tags(loc: Path_) -> Path_:
+    # Source items are a tagged union; pydantic puts the tag in the path.
+    return tuple(part for i, part in enumerate(loc)
+                 if not (i and isinstance(loc[i - 1], int) and part in ("url", "mapping")))
+
+
+def _label(loc: Path_) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _unknown_key(loc: Path_, fields: Sequence[str]) -> str:
+    key = str(loc[-1])
+    choices = vocab.SOURCE_FIELDS if len(loc) > 1 else fields
+    hits = suggest(key, choices)
+    hint = f"; did you mean '{hits[0]}'?" if hits else f" (allowed: {', '.join(choices)})"
+    return f"unknown key '{_label(loc)}'{hint}"
+
+
+def _describe(kind: str, err: Any, loc: Path_) -> tuple[str, str]:
+    """(rule, message) for a pydantic error that is not about presence."""
+    label, value, ctx = _label(loc), err.get("input"), err.get("ctx") or {}
+    if "-" in kind:  # our own validators use the rule id as the error type
+        return kind, f"{label}: {err['msg']}"
+    if kind == "string_too_long":
+        return "too-long", f"{label} is {len(value):,} characters long; the limit is {ctx['max_length']:,}"
+    if kind == "string_too_short":
+        return "empty-text", f"{label} is empty; write the text or remove the key"
+    if kind == "greater_than_equal":
+        return "bad-value", f"{label} is {value}; it must be 0 or more"
+    if kind == "too_short" and loc and loc[-1] == "sources":
+        return "no-sources", "sources is empty; list the reports the record is built from"
+    if kind in ("too_short", "too_long") and loc and loc[0] == "coordinates":
+        return "bad-coordinates", "coordinates must be two numbers, [latitude, longitude]"
+    return "bad-type", f"{label} must be {_expected(kind, loc)}, not {type_name(value)}{_quote_hint(kind, value)}"
+
+
+def _expected(kind: str, loc: Path_) -> str:
+    if loc and loc[-1] in ("killed", "wounded"):
+        return "a whole number, or null when not reported"
+    if kind.startswith("int"):
+        return "a whole number"
+    if kind.startswith("float"):
+        return "a number"
+    if kind in ("list_type", "tuple_type"):
+        return "a list"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "a mapping"
+    return "text"
+
+
+def _quote_hint(kind: str, value: Any) -> str:
+    if kind == "string_type" and value is not None and not isinstance(value, (list, dict)):
+        return "; put the value in quotes"
+    if kind.startswith("int") and isinstance(value, str):
+        return f" ('{value}'); write the number without quotes"
+    return ""
+
+
+# --- the whole ledger ------------------------------------------------------
+
+
+class ActorRegistry:
+    """The actors of `actors.yaml`, indexed by name and alias."""
+
+    def __init__(self, actors: Sequence[Actor]) -> None:
+        self.actors = list(actors)
+        self.names = {a.name for a in actors}
+        self.folded: dict[str, str] = {}
+        for actor in actors:
+            for spelling in (actor.name, *actor.aliases):
+                self.folded.setdefault(_fold(spelling), actor.name)
+
+    def folded_names(self) -> list[str]:
+        return sorted(self.names)
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical name for any spelling, case-insensitively."""
+        return self.folded.get(_fold(name))
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().replace("\u2019", "'").split())
+
+
+def duplicate_ids(records: Iterable[RawRecord]) -> list[Finding]:
+    seen: dict[str, RawRecord] = {}
+    out = []
+    for raw in records:
+        if not isinstance(raw.data, dict) or not isinstance(raw.data.get("id"), str):
+            continue
+        ident = raw.data["id"]
+        first = seen.setdefault(ident, raw)
+        if first is not raw:
+            line, col = raw.locate(("id",))
+            fline, _ = first.locate(("id",))
+            out.append(error(raw.path, line, col, "duplicate-id",
+                             f"id '{ident}' is already used at {first.path}:{fline}; ids must be unique"))
+    return out
+
+
+def probable_duplicates(entries: Iterable[tuple[Incident, RawRecord]]) -> list[Finding]:
+    """Same day, governorate, tactic and target type: probably one event twice."""
+    groups: dict[tuple[str, str, str, str], list[tuple[Incident, RawRecord]]] = defaultdict(list)
+    for incident, raw in entries:
+        if not incident.month_precision and DISTINCT_TAG not in incident.tags:
+            groups[(incident.date, incident.governorate, incident.tactic, incident.target_type)].append(
+                (incident, raw))
+    out = []
+    for group in groups.values():
+        first, first_raw = group[0]
+        for incident, raw in group[1:]:
+            out.append(warning(raw.path, raw.line, raw.col, "probable-duplicate",
+                               f"'{incident.id}' may be the same event as '{first.id}' "
+                               f"({first_raw.path}:{first_raw.line}): same day, governorate, tactic and "
+                               f"target type; merge them, or tag both '{DISTINCT_TAG}' if they differ"))
+    return out
+
+
+def actor_names(entries: Iterable[tuple[Incident, RawRecord]], registry: ActorRegistry) -> list[Finding]:
+    out = []
+    for incident, raw in entries:
+        for field in ("claimed_by", "attributed_to"):
+            for i, name in enumerate(getattr(incident, field)):
+                finding = _actor_finding(registry, name, raw, (field, i))
+                if finding:
+                    out.append(finding)
+    return out
+
+
+def _actor_finding(registry: ActorRegistry, name: str, raw: RawRecord, loc: Path_) -> Finding | None:
+    if name in registry.names:
+        return None
+    line, col = raw.locate(loc)
+    canonical = registry.canonical(name)
+    if canonical is not None:
+        return error(raw.path, line, col, "actor-alias",
+                     f"{_label(loc)}: '{name}' is a spelling of '{canonical}'; write the canonical name")
+    hits = suggest(name, registry.folded_names())
+    hint = f"; did you mean '{hits[0]}'?" if hits else "; add it to actors.yaml if it is a new group"
+    return warning(raw.path, line, col, "unknown-actor", f"{_label(loc)}: '{name}' is not in actors.yaml{hint}")
+
+
+def registry_rules(actors: Sequence[tuple[Actor, RawRecord]]) -> list[Finding]:
+    """Names and aliases unique across actors; links point at known actors."""
+    owner: dict[str, tuple[str, RawRecord]] = {}
+    out = []
+    for actor, raw in actors:
+        for i, spelling in enumerate((actor.name, *actor.aliases)):
+            key = _fold(spelling)
+            prior = owner.setdefault(key, (actor.name, raw))
+            if prior[1] is not raw:
+                loc: Path_ = ("name",) if i == 0 else ("aliases", i - 1)
+                line, col = raw.locate(loc)
+                out.append(error(raw.path, line, col, "duplicate-actor",
+                                 f"'{spelling}' is already a name or alias of '{prior[0]}' "
+                                 f"({prior[1].path}:{prior[1].line}); each spelling names one actor"))
+    names = {a.name for a, _ in actors}
+    for actor, raw in actors:
+        for i, link in enumerate(actor.linked_to):
+            if link not in names:
+                line, col = raw.locate(("linked_to", i))
+                out.append(error(raw.path, line, col, "unknown-link",
+                                 f"linked_to[{i}]: '{link}' is not the name of an actor in this file"))
+    return out
