@@ -185,7 +185,7 @@ def check_published(value: str) -> str:
 Count = Annotated[int, Field(ge=0)]
 
 
-def check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
+def check_coordinates(value: list[float]) -> list[float]:
     lat, lon = value
     (lat_lo, lat_hi), (lon_lo, lon_hi) = vocab.LAT_RANGE, vocab.LON_RANGE
     if not (lat_lo <= lat <= lat_hi and lon_lo <= lon <= lon_hi):
@@ -195,7 +195,7 @@ def check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
     return value
 
 
-Coordinates = Annotated[tuple[float, float], AfterValidator(check_coordinates)]
+Coordinates = Annotated[list[float], Field(min_length=2, max_length=2), AfterValidator(check_coordinates)]
 
 
 def check_country(value: str) -> str:

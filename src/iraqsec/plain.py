@@ -1,0 +1,78 @@
+"""Plain writers (json, ndjson, csv, yaml): no rich, no escape sequences.
+
+The JSON shape of a record is the contract's: every field by its name,
+absent optionals as null (lists as []), dates as written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from . import vocab
+from .model import Incident, Source
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id", "date", "governorate", "place", "latitude", "longitude", "tactic", "target_type", "target",
+    "target_country", "killed", "wounded", "claimed_by", "attributed_to", "summary", "sources", "notes", "tags",
+)
+LIST_SEPARATOR = "; "
+
+
+def record_dict(incident: Incident) -> dict[str, Any]:
+    """An incident as a JSON-ready mapping in the contract's field order."""
+    data = incident.model_dump(mode="json")
+    data["sources"] = [_source(s) for s in incident.sources]
+    return {key: data.get(key) for key in vocab.INCIDENT_FIELDS}
+
+
+def _source(source: str | Source) -> Any:
+    if isinstance(source, str):
+        return source
+    return {k: v for k, v in source.model_dump(mode="json").items() if v is not None}
+
+
+def to_json(incidents: Iterable[Incident]) -> str:
+    return json.dumps([record_dict(i) for i in incidents], ensure_ascii=False, indent=2) + "\n"
+
+
+def to_ndjson(incidents: Iterable[Incident]) -> str:
+    return "".join(json.dumps(record_dict(i), ensure_ascii=False) + "\n" for i in incidents)
+
+
+def rows_to_json(rows: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(list(rows), ensure_ascii=False, indent=2) + "\n"
+
+
+def csv_row(incident: Incident) -> list[Any]:
+    lat, lon = incident.coordinates if incident.coordinates else (None, None)
+    values: dict[str, Any] = {
+        **record_dict(incident),
+        "latitude": lat,
+        "longitude": lon,
+        "claimed_by": LIST_SEPARATOR.join(incident.claimed_by),
+        "attributed_to": LIST_SEPARATOR.join(incident.attributed_to),
+        "sources": LIST_SEPARATOR.join(s if isinstance(s, str) else (s.url or s.title) for s in incident.sources),
+        "tags": LIST_SEPARATOR.join(incident.tags),
+    }
+    return ["" if values[c] is None else values[c] for c in CSV_COLUMNS]
+
+
+def to_csv(incidents: Iterable[Incident]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for incident in incidents:
+        writer.writerow(csv_row(incident))
+    return out.getvalue()
+
+
+def table_to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()

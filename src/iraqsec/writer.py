@@ -1,0 +1,228 @@
+"""Writing ledger text: the canonical layout of a record, and safe file writes.
+
+The canonical layout is what `fmt` produces and `add`/`import` append:
+keys in the contract's order, two-space indentation, `- ` items, plain
+scalars where YAML reads them back as the same text, double quotes (JSON
+escapes) otherwise, long text wrapped at spaces so that pull-request diffs
+stay readable.  Every string round-trips exactly.
+
+Writes are atomic (temporary file in the same directory, fsync, rename,
+fsync of the directory) and serialised by a lock file next to the ledger.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import vocab
+from .model import Incident, Source
+
+WIDTH = 88
+INDENT = "  "
+_RESOLVER = yaml.resolver.Resolver()
+# Characters that may not start a plain scalar, and sequences that may not
+# appear inside one (YAML 1.1 block context).
+_PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@`~ ")
+_PLAIN_BAD_INSIDE = re.compile(r": |:$| #|\s$|^\s|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]|  ")
+
+
+def _plain_ok(text: str) -> bool:
+    if not text or text[0] in _PLAIN_BAD_START or _PLAIN_BAD_INSIDE.search(text):
+        return False
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return tag.endswith(":str")
+
+
+_UNSAFE_IN_QUOTES = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff]")
+_DATE_TEXT = re.compile(r"^\d{4}(-\d{2}){0,2}$")
+
+
+def scalar(text: str) -> str:
+    """A string as a one-line YAML scalar that reads back identically."""
+    if _plain_ok(text):
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    # JSON leaves these raw, but YAML reads them as line breaks or forbids them.
+    return _UNSAFE_IN_QUOTES.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def _wrapped(text: str, first_width: int, indent: str) -> str:
+    """A long string as a plain or double-quoted scalar folded at single
+    spaces; YAML folds each line break back into exactly that space."""
+    one_line = scalar(text)
+    if len(one_line) <= first_width or "\n" in text or "  " in text:
+        return one_line
+    words = one_line.split(" ")
+    lines, current = [], words[0]
+    limit = first_width
+    for word in words[1:]:
+        if len(current) + 1 + len(word) > limit:
+            lines.append(current)
+            current, limit = word, WIDTH - len(indent)
+        else:
+            current += " " + word
+    lines.append(current)
+    return ("\n" + indent).join(lines)
+
+
+def _value(key: str, value: Any, indent: str) -> str:
+    """The text after `key:` for one value (including a leading space or newline)."""
+    if value is None:
+        return " null"
+    if isinstance(value, bool):
+        return " true" if value else " false"
+    if isinstance(value, (int, float)):
+        return f" {value!r}"
+    if isinstance(value, str) and key in ("date", "published") and _DATE_TEXT.match(value):
+        return " " + value  # the loader keeps date values as written
+    if isinstance(value, str) and "\n" in value and _literal_ok(value):
+        return _literal(value, indent + INDENT)
+    if isinstance(value, str):
+        return " " + _wrapped(value, WIDTH - len(indent) - len(key) - 2, indent + INDENT)
+    if isinstance(value, (list, tuple)):
+        return _list(key, value, indent)
+    raise TypeError(f"cannot write {type(value).__name__}")  # pragma: no cover - models hold no other types
+
+
+def _literal_ok(text: str) -> bool:
+    """Multi-line text that a literal block scalar keeps exactly."""
+    return (not text[0].isspace() and "\r" not in text
+            and not _UNSAFE_IN_QUOTES.search(text) and not re.search(r"[\x00-\x08\x0b-\x1f]", text))
+
+
+def _literal(text: str, indent: str) -> str:
+    body = text.rstrip("\n")
+    chomp = "-" if body == text else "+"
+    lines = [(indent + line) if line else "" for line in text.split("\n")] if chomp == "+" else \
+        [(indent + line) if line else "" for line in body.split("\n")]
+    if chomp == "+":
+        lines = lines[:-1]  # the final split piece is the empty text after the last newline
+    return f" |{chomp}\n" + "\n".join(lines)
+
+
+def _list(key: str, items: Sequence[Any], indent: str) -> str:
+    if not items:
+        return " []"
+    if key == "coordinates" or all(isinstance(i, (int, float)) for i in items):
+        return " [" + ", ".join(repr(i) for i in items) + "]"
+    if key == "tags" and all(isinstance(i, str) and _plain_ok(i) for i in items):
+        inline = " [" + ", ".join(items) + "]"
+        if len(indent) + len(key) + len(inline) < WIDTH:
+            return inline
+    out = []
+    for item in items:
+        if isinstance(item, dict):
+            out.append(_mapping_item(item, indent + INDENT))
+        else:
+            out.append(f"\n{indent}{INDENT}- " + _wrapped(str(item), WIDTH - len(indent) - 4, indent + INDENT * 2))
+    return "".join(out)
+
+
+def _mapping_item(mapping: dict[str, Any], indent: str) -> str:
+    lines = []
+    for i, (key, value) in enumerate(mapping.items()):
+        lead = f"\n{indent}- " if i == 0 else f"\n{indent}  "
+        lines.append(f"{lead}{key}:{_value(key, value, indent + INDENT)}")
+    return "".join(lines)
+
+
+def record_fields(incident: Incident) -> dict[str, Any]:
+    """An incident's fields in the contract's order, optional empties left out."""
+    data = incident.model_dump(mode="json", exclude_none=False)
+    out: dict[str, Any] = {}
+    for key in vocab.INCIDENT_FIELDS:
+        value = data.get(key)
+        if key in ("killed", "wounded"):
+            out[key] = value
+        elif value is None or (value == [] and key in ("tags",)):
+            continue
+        elif key == "sources":
+            out[key] = [_source_fields(s) for s in incident.sources]
+        else:
+            out[key] = value
+    return out
+
+
+def _source_fields(source: str | Source) -> Any:
+    if isinstance(source, str):
+        return source
+    return {k: v for k, v in source.model_dump(mode="json").items() if v is not None}
+
+
+def dump_record(incident: Incident) -> str:
+    """One record in the canonical layout, ending with a newline."""
+    fields = record_fields(incident)
+    lines = []
+    for i, (key, value) in enumerate(fields.items()):
+        lead = "- " if i == 0 else INDENT
+        lines.append(f"{lead}{key}:{_value(key, value, INDENT)}")
+    return "\n".join(lines) + "\n"
+
+
+def dump_records(incidents: Sequence[Incident]) -> str:
+    """Records in the canonical layout, separated by blank lines."""
+    return "\n".join(dump_record(i) for i in incidents)
+
+
+# --- files -----------------------------------------------------------------
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a reader (or a crash) sees the old
+    file or the new one, never a torn one."""
+    directory = path.parent if str(path.parent) else Path(".")
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform can open a directory
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def lock_path(path: Path) -> Path:
+    return path.parent / f".{path.name}.lock"
+
+
+@contextlib.contextmanager
+def locked(path: Path, timeout: float = 60.0) -> Iterator[None]:
+    """Hold the ledger's lock file: one writer at a time, across processes."""
+    from filelock import FileLock  # imported here: only writers need it
+
+    with FileLock(str(lock_path(path)), timeout=timeout):
+        yield
+
+
+def appended(existing: bytes, text: str) -> bytes:
+    """`existing` byte for byte, then `text` after a blank line."""
+    if not existing.strip():
+        return text.encode("utf-8")
+    sep = b"" if existing.endswith(b"\n") else (b"\r\n" if b"\r\n" in existing else b"\n")
+    newline = "\r\n" if b"\r\n" in existing else "\n"
+    body = text.replace("\n", newline).encode("utf-8")
+    return existing + sep + newline.encode() + body
