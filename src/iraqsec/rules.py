@@ -84,7 +84,7 @@ def _describe(kind: str, err: Any, loc: Path_) -> tuple[str, str]:
     """(rule, message) for a pydantic error that is not about presence."""
     label, value, ctx = _label(loc), err.get("input"), err.get("ctx") or {}
     if "-" in kind:  # our own validators use the rule id as the error type
-        return kind, f"{label}: {err['msg']}"
+        return kind, f"{label}: {err['msg']}" if label else err["msg"]
     if kind == "string_too_long":
         return "too-long", f"{label} is {len(value):,} characters long; the limit is {ctx['max_length']:,}"
     if kind == "string_too_short":
