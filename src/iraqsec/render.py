@@ -7,13 +7,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .model import Incident
+from .model import Incident, Source
+from .reports import Measures, Pivot, Point, sparkline
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -58,4 +59,119 @@ def incident_table(incidents: Sequence[Incident]) -> Table:
     for incident in incidents:
         table.add_row(shown_date(incident.date), safe(incident.governorate), incident.tactic,
                       safe(incident.target), count(incident.killed), count(incident.wounded))
+    return table
+
+
+# --- one incident ----------------------------------------------------------
+
+
+def incident_detail(incident: Incident) -> Table:
+    """Every field of one incident, sources included, as a two-column table."""
+    table = Table(box=None, show_header=False, pad_edge=False, show_edge=False)
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    coords = incident.coordinates
+    rows: list[tuple[str, str | None]] = [
+        ("id", incident.id), ("date", shown_date(incident.date)), ("governorate", incident.governorate),
+        ("place", incident.place), ("coordinates", f"{coords[0]}, {coords[1]}" if coords else None),
+        ("tactic", incident.tactic), ("target type", incident.target_type), ("target", incident.target),
+        ("target country", incident.target_country), ("killed", count(incident.killed)),
+        ("wounded", count(incident.wounded)), ("claimed by", "; ".join(incident.claimed_by) or None),
+        ("attributed to", "; ".join(incident.attributed_to) or None), ("summary", incident.summary),
+        ("notes", incident.notes), ("tags", ", ".join(incident.tags) or None),
+    ]
+    for name, value in rows:
+        if value is not None:
+            table.add_row(name, safe(value))
+    for i, source in enumerate(incident.sources, 1):
+        table.add_row(f"source {i}", safe(_source_text(source)))
+    return table
+
+
+def _source_text(source: str | Source) -> str:
+    if isinstance(source, str):
+        return source
+    parts = [source.title, source.publisher, source.published, source.url]
+    return " | ".join(p for p in parts if p)
+
+
+# --- summary ---------------------------------------------------------------
+
+
+def label(value: object) -> Text:
+    return Text("(none)", style="dim") if value is None else safe(str(value))
+
+
+def summary_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], headers: Sequence[str],
+                  total: Measures) -> Table:
+    """One row per group; the footer counts each incident once (an incident
+    naming two actors appears in two rows)."""
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", show_footer=True)
+    for i, header in enumerate(headers):
+        table.add_column(header, footer="Total" if i == 0 else "", overflow="fold")
+    table.add_column("Incidents", justify="right", footer=str(total.incidents))
+    table.add_column("Killed", justify="right", footer=str(total.killed))
+    table.add_column("Wounded", justify="right", footer=str(total.wounded))
+    table.add_column("Unrep.", justify="right", footer=str(total.unreported))
+    for row in rows:
+        table.add_row(*(label(row[f]) for f in fields), str(row["incidents"]), str(row["killed"]),
+                      str(row["wounded"]), str(row["unreported"]))
+    return table
+
+
+def pivot_table(p: Pivot, header: str) -> Table:
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", show_footer=True)
+    table.add_column("Month", footer="Total", no_wrap=True)
+    for column in p.columns:
+        table.add_column(label(column), justify="right", footer=str(p.column_totals[column]), overflow="fold")
+    table.add_column("All", justify="right", footer=str(p.total.incidents), style="bold")
+    table.add_column("K", justify="right", footer=str(p.total.killed))
+    table.add_column("W", justify="right", footer=str(p.total.wounded))
+    table.add_column("K/W?", justify="right", footer=str(p.total.unreported))
+    for month in p.months:
+        m = p.row_totals[month]
+        cells = [str(p.cells.get((month, c), "")) or "·" for c in p.columns]
+        table.add_row(month, *cells, str(m.incidents), str(m.killed), str(m.wounded), str(m.unreported))
+    return table
+
+
+# --- trend -----------------------------------------------------------------
+
+
+def _change(point: Point) -> str:
+    if point.change is None:
+        return ""
+    return f"{point.change:+.0%}"
+
+
+def trend_table(points: Sequence[Point], width: int) -> Table:
+    """One bar per month scaled to the width left after the numbers."""
+    top = max((p.incidents for p in points), default=0)
+    bar_width = max(10, width - 46)
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("Month", no_wrap=True)
+    table.add_column("Incidents", no_wrap=True, width=bar_width + 4)
+    table.add_column("K", justify="right", no_wrap=True)
+    table.add_column("W", justify="right", no_wrap=True)
+    table.add_column("Change", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for p in points:
+        length = round(p.incidents * bar_width / top) if top else 0
+        bar = Text("█" * length, style="red" if p.escalation else "cyan")
+        bar.append(f" {p.incidents}" if length else f"{p.incidents}")
+        marker = Text("▲ escalation", style="bold red") if p.escalation else Text("")
+        table.add_row(p.month, bar, str(p.killed), str(p.wounded), _change(p), marker)
+    return table
+
+
+def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: str) -> Table:
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column(header, overflow="fold", max_width=28)
+    span = f"{months[0]} .. {months[-1]}" if months else ""
+    table.add_column(span, no_wrap=True)
+    table.add_column("Total", justify="right")
+    table.add_column("Peak", no_wrap=True)
+    for value, counts in rows.items():
+        peak = months[counts.index(max(counts))] if counts and max(counts) else ""
+        table.add_row(label(value), sparkline(counts), str(sum(counts)), peak)
     return table

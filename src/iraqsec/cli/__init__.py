@@ -17,6 +17,9 @@ from .. import __version__
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("iraqsec.cli.check", "check", "Check ledger files and report every problem."),
     "list": ("iraqsec.cli.listing", "list_", "List incidents, filtered."),
+    "show": ("iraqsec.cli.show", "show", "Show one incident in full."),
+    "summary": ("iraqsec.cli.summary", "summary", "Incidents and casualties grouped by one or two fields."),
+    "trend": ("iraqsec.cli.trend", "trend", "Monthly trend drawn in the terminal."),
 }
 
 

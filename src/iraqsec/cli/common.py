@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import click
 
 from ..ledger import Ledger, LedgerNotFound, default_paths, load
+from ..model import Incident
+from ..query import Filters, select
+from ..render import console
+from ..writer import atomic_write
+from .options import resolve_actors
 
 MAX_SHOWN_ERRORS = 10
 
@@ -45,3 +52,33 @@ def open_ledger(ctx: click.Context) -> Ledger:
                    "run 'iraqsec check' for the full report and fix them first", err=True)
         sys.exit(1)
     return ledger
+
+
+def selected(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filters, list[Incident]]:
+    """The ledger, the filters with actors resolved, and the matching incidents
+    in date-then-id order."""
+    ledger = open_ledger(ctx)
+    if ledger.registry is not None:
+        registry = ledger.registry
+        filters = resolve_actors(filters, registry.canonical, sorted(registry.names))
+    else:
+        names = {a.casefold(): a for i in ledger.incidents for a in i.actors}
+        filters = resolve_actors(filters, lambda n: names.get(n.casefold()), sorted(names.values()))
+    return ledger, filters, select(ledger.incidents, filters)
+
+
+def emit(text: str) -> None:
+    """Plain output (json, csv...): straight to stdout, never through rich."""
+    click.echo(text, nl=False)
+
+
+def draw(renderables: Sequence[Any], save_svg: str | None = None, save_html: str | None = None,
+         title: str = "iraqsec") -> None:
+    """Print to the terminal and save exactly that drawing when asked."""
+    out = console(record=bool(save_svg or save_html))
+    for renderable in renderables:
+        out.print(renderable)
+    if save_svg:
+        atomic_write(Path(save_svg), out.export_svg(title=title, clear=False).encode("utf-8"))
+    if save_html:
+        atomic_write(Path(save_html), out.export_html(clear=False).encode("utf-8"))

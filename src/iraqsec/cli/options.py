@@ -1,17 +1,27 @@
-"""Options shared by every command that selects incidents."""
+"""Options shared by commands: the incident filters and output choices.
+
+Vocabulary filters are checked when parsed (an unknown term is a usage error
+listing the valid ones); governorates accept any alias, case-insensitively.
+Actor names are resolved against the ledger's actor registry once it is
+loaded (`resolve_actors`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import click
 
-from ..query import Filters
+from .. import vocab
+from ..query import Filters, day_span
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _months(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -21,13 +31,120 @@ def _months(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     return values
 
 
+def _date_bound(last: bool) -> Callable[[click.Context, click.Parameter, str | None], dt.date | None]:
+    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+        if value is None:
+            return None
+        try:
+            if MONTH_RE.match(value):
+                first_day, last_day = day_span(value)
+                return last_day if last else first_day
+            if DAY_RE.match(value):
+                return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD or YYYY-MM", ctx, param)
+
+    return parse
+
+
+def _terms(name: str, terms: Sequence[str]) -> Callable[[click.Context, click.Parameter, tuple[str, ...]],
+                                                        tuple[str, ...]]:
+    def check(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+        out = []
+        for value in values:
+            folded = {t.casefold(): t for t in terms}
+            if value.casefold() not in folded:
+                raise click.BadParameter(f"unknown {name} '{value}'; valid: {', '.join(terms)}", ctx, param)
+            out.append(folded[value.casefold()])
+        return tuple(out)
+
+    return check
+
+
+def _governorates(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    for value in values:
+        canonical = vocab.canonical_governorate(value)
+        if canonical is None:
+            raise click.BadParameter(f"unknown governorate '{value}'; valid: {', '.join(vocab.GOVERNORATES)} "
+                                     "(or an alias such as Babylon, Basrah, Ninewa)", ctx, param)
+        out.append(canonical)
+    return tuple(out)
+
+
+def _countries(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        if not re.fullmatch(r"[A-Za-z]{2}", value):
+            raise click.BadParameter(f"'{value}' is not an ISO 3166-1 alpha-2 code such as US or GB", ctx, param)
+    return tuple(v.upper() for v in values)
+
+
+_FILTER_OPTIONS = [
+    click.option("--month", "months", multiple=True, callback=_months, metavar="YYYY-MM",
+                 help="In this month (repeatable)."),
+    click.option("--from", "start", callback=_date_bound(last=False), metavar="DATE",
+                 help="On or after DATE (YYYY-MM-DD or YYYY-MM)."),
+    click.option("--to", "end", callback=_date_bound(last=True), metavar="DATE",
+                 help="On or before DATE (YYYY-MM-DD or YYYY-MM), inclusive."),
+    click.option("--tactic", "tactics", multiple=True, callback=_terms("tactic", list(vocab.TACTICS)),
+                 metavar="TERM", help="Tactic (repeatable)."),
+    click.option("--target-type", "target_types", multiple=True,
+                 callback=_terms("target type", list(vocab.TARGET_TYPES)), metavar="TERM",
+                 help="Target type (repeatable)."),
+    click.option("--governorate", "governorates", multiple=True, callback=_governorates, metavar="NAME",
+                 help="Governorate, canonical name or alias (repeatable)."),
+    click.option("--actor", "actors", multiple=True, metavar="NAME",
+                 help="Claimed by or attributed to this actor, any alias (repeatable)."),
+    click.option("--target-country", "target_countries", multiple=True, callback=_countries, metavar="CC",
+                 help="Target country code, e.g. US, GB (repeatable)."),
+    click.option("--casualties", is_flag=True, help="Only incidents with someone reported killed or wounded."),
+    click.option("--search", metavar="TEXT", help="Case-insensitive text in place, target, summary or notes."),
+]
+
+
 def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the shared filter options; the command receives `filters`."""
+    """Add the shared filter options; the command receives `filters`.
+    Repeated options OR together; different options AND."""
 
-    @click.option("--month", "months", multiple=True, callback=_months, metavar="YYYY-MM",
-                  help="Incidents in this month (repeatable).")
     @functools.wraps(func)
-    def wrapper(*args: Any, months: tuple[str, ...], **kwargs: Any) -> Any:
-        return func(*args, filters=Filters(months=months), **kwargs)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        names = ("months", "start", "end", "tactics", "target_types", "governorates", "actors",
+                 "target_countries", "casualties", "search")
+        values = {name: kwargs.pop(name) for name in names}
+        if values["start"] and values["end"] and values["start"] > values["end"]:
+            raise click.UsageError("--from is after --to")
+        return func(*args, filters=Filters(**values), **kwargs)
 
+    for option in reversed(_FILTER_OPTIONS):
+        wrapper = option(wrapper)
     return wrapper
+
+
+def resolve_actors(filters: Filters, canonical: Callable[[str], str | None], known: Sequence[str]) -> Filters:
+    """Filters with actor aliases replaced by canonical names; an unknown
+    actor is a usage error listing the known ones."""
+    if not filters.actors:
+        return filters
+    out = []
+    for name in filters.actors:
+        found = canonical(name)
+        if found is None:
+            raise click.BadParameter(f"unknown actor '{name}'; known: {', '.join(sorted(known))}",
+                                     param_hint="'--actor'")
+        out.append(found)
+    return replace(filters, actors=tuple(out))
+
+
+def output_format(*choices: str, default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A `--format` option with these choices (the first is the default)."""
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default or choices[0],
+                        show_default=True, help="Output format.")
+
+
+def save_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--save-svg` and `--save-html`: save exactly what was drawn."""
+    func = click.option("--save-html", type=click.Path(dir_okay=False, writable=True), metavar="PATH",
+                        help="Also save the drawing as HTML.")(func)
+    return click.option("--save-svg", type=click.Path(dir_okay=False, writable=True), metavar="PATH",
+                        help="Also save the drawing as SVG.")(func)

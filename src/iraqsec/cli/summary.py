@@ -1,0 +1,72 @@
+"""`iraqsec summary`: counts and casualties grouped by one or two fields."""
+
+from __future__ import annotations
+
+import click
+
+from .. import plain
+from ..query import Filters
+from ..render import pivot_table, summary_table
+from ..reports import FIELDS, Measures, month_span, pivot, strip_unreported, summary_rows
+from .common import draw, emit, selected
+from .options import filter_options, output_format, save_options
+
+
+@click.command()
+@filter_options
+@click.option("--by", "by", multiple=True, required=True, type=click.Choice(list(FIELDS)),
+              help="Group by this field (once or twice).")
+@output_format("table", "json", "csv", "markdown")
+@save_options
+@click.pass_context
+def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
+            save_svg: str | None, save_html: str | None) -> None:
+    """Incidents, killed and wounded by month, tactic, target type,
+    governorate, actor or target country.
+
+    Killed (K) and wounded (W) are sums of reported figures; Unrep. (K/W?)
+    counts the incidents whose killed or wounded figure was not reported.
+    With --by month and one other field the table is a pivot: months as
+    rows, the other field's values as columns, every month shown."""
+    if len(by) > 2 or len(set(by)) != len(by):
+        raise click.UsageError("give --by once or twice, with different fields")
+    _, filters, chosen = selected(ctx, filters)
+    fields = [FIELDS[b] for b in by]
+    months = _months(filters, chosen)
+    rows = summary_rows(chosen, fields, months)
+    headers = [b.replace("-", " ").capitalize() for b in by]
+    if fmt == "json":
+        emit(plain.rows_to_json(strip_unreported(rows)))
+    elif fmt == "csv":
+        keys = [*fields, "incidents", "killed", "wounded", "unreported"]
+        emit(plain.table_to_csv(keys, ([r[k] for k in keys] for r in rows)))
+    elif fmt == "markdown":
+        emit(_markdown(rows, fields, headers))
+    elif len(fields) == 2 and "month" in fields:
+        other = fields[1] if fields[0] == "month" else fields[0]
+        draw([pivot_table(pivot(chosen, other, months), other)], save_svg, save_html, "iraqsec summary")
+    else:
+        total = Measures()
+        for incident in chosen:
+            total.add(incident)
+        draw([summary_table(rows, fields, headers, total)], save_svg, save_html, "iraqsec summary")
+
+
+def _months(filters: Filters, chosen: list) -> list[str]:  # type: ignore[type-arg]
+    start = filters.start.strftime("%Y-%m") if filters.start else (min(filters.months) if filters.months else None)
+    end = filters.end.strftime("%Y-%m") if filters.end else (max(filters.months) if filters.months else None)
+    months = month_span(chosen, start, end)
+    return [m for m in months if m in filters.months] if filters.months else months
+
+
+def _markdown(rows: list[dict], fields: list[str], headers: list[str]) -> str:  # type: ignore[type-arg]
+    def cell(value: object) -> str:
+        text = "(none)" if value is None else str(value)
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    head = [*headers, "Incidents", "Killed", "Wounded", "Unreported"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * len(fields) + ["---:"] * 4) + "|"]
+    for r in rows:
+        values = [*(cell(r[f]) for f in fields), r["incidents"], r["killed"], r["wounded"], r["unreported"]]
+        lines.append("| " + " | ".join(str(v) for v in values) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,49 @@
+"""`iraqsec trend`: the monthly series drawn in the terminal."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+
+from .. import plain
+from ..query import Filters
+from ..render import console, sparkline_table, trend_table
+from ..reports import ESCALATION_MIN, ESCALATION_RATIO, ESCALATION_WINDOW, FIELDS, series, series_by
+from .common import draw, emit, selected
+from .options import filter_options, output_format, save_options
+from .summary import _months
+
+
+@click.command()
+@filter_options
+@click.option("--by", "by", type=click.Choice([f for f in FIELDS if f != "month"]),
+              help="One sparkline row per value of this field.")
+@output_format("table", "json")
+@save_options
+@click.pass_context
+def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
+          save_svg: str | None, save_html: str | None) -> None:
+    """Monthly incidents as bars, with killed (K), wounded (W), the change on
+    the previous month, and a marker on escalation months.
+
+    A month is an escalation when it has at least 3 incidents and at least
+    1.5 times the mean of the previous three months."""
+    _, filters, chosen = selected(ctx, filters)
+    months = _months(filters, chosen)
+    if by:
+        rows = series_by(chosen, FIELDS[by], months)
+        if fmt == "json":
+            emit(plain.rows_to_json([{FIELDS[by]: v, "counts": dict(zip(months, c, strict=True))}
+                                     for v, c in rows.items()]))
+        else:
+            draw([sparkline_table(rows, months, by.replace("-", " ").capitalize())], save_svg, save_html,
+                 "iraqsec trend")
+        return
+    points = series(chosen, months)
+    if fmt == "json":
+        emit(plain.rows_to_json([dataclasses.asdict(p) for p in points]))
+        return
+    rule = (f"▲ escalation: at least {ESCALATION_MIN} incidents and {ESCALATION_RATIO}x the mean of the "
+            f"previous {ESCALATION_WINDOW} months")
+    draw([trend_table(points, console().width), rule], save_svg, save_html, "iraqsec trend")

@@ -1,0 +1,195 @@
+"""Reports: pure functions from incidents to rows and series.  No I/O.
+
+Measures: `incidents` (a count), `killed` and `wounded` (sums of reported
+figures; an unreported figure adds nothing) and `unreported` (incidents in
+the group whose killed or wounded figure was not reported).  Grouping by
+actor counts an incident once under each actor it names (claimed or
+blamed), and under None when it names none.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Incident
+
+FIELDS: dict[str, str] = {  # command-line name -> JSON key
+    "month": "month",
+    "tactic": "tactic",
+    "target-type": "target_type",
+    "governorate": "governorate",
+    "actor": "actor",
+    "target-country": "target_country",
+}
+ESCALATION_RATIO = 1.5
+ESCALATION_MIN = 3
+ESCALATION_WINDOW = 3
+
+
+def _values(incident: Incident, field: str) -> list[Any]:
+    if field == "month":
+        return [incident.month]
+    if field == "actor":
+        return list(incident.actors) or [None]
+    return [getattr(incident, field)]
+
+
+@dataclass
+class Measures:
+    incidents: int = 0
+    killed: int = 0
+    wounded: int = 0
+    unreported: int = 0
+
+    def add(self, incident: Incident) -> None:
+        self.incidents += 1
+        self.killed += incident.killed or 0
+        self.wounded += incident.wounded or 0
+        if incident.killed is None or incident.wounded is None:
+            self.unreported += 1
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from first to last inclusive, as YYYY-MM."""
+    year, month = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def month_span(incidents: Sequence[Incident], start: str | None = None, end: str | None = None) -> list[str]:
+    """The months a report shows: the filter's range, else the data's."""
+    months = [i.month for i in incidents]
+    first = start or (min(months) if months else None)
+    last = end or (max(months) if months else None)
+    if first is None or last is None:
+        return []
+    return months_between(first, last)
+
+
+def group(incidents: Iterable[Incident], fields: Sequence[str]) -> dict[tuple[Any, ...], Measures]:
+    """Measures per combination of field values (JSON field names)."""
+    out: dict[tuple[Any, ...], Measures] = {}
+    for incident in incidents:
+        for key in itertools.product(*(_values(incident, f) for f in fields)):
+            out.setdefault(key, Measures()).add(incident)
+    return out
+
+
+def _order(values: Iterable[Any]) -> list[Any]:
+    return sorted(set(values), key=lambda v: (v is None, str(v)))
+
+
+def summary_rows(incidents: Sequence[Incident], fields: Sequence[str],
+                 months: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Tidy rows, one per group.  With `month` among the fields, every month
+    in `months` appears (crossed with every value of the other field)."""
+    groups = group(incidents, fields)
+    axes = []
+    for i, field in enumerate(fields):
+        seen = [key[i] for key in groups]
+        axes.append(list(months) if field == "month" and months else _order(seen))
+    rows = []
+    for key in itertools.product(*axes):
+        if "month" not in fields and key not in groups:
+            continue
+        m = groups.get(key, Measures())
+        rows.append({**dict(zip(fields, key, strict=True)),
+                     "incidents": m.incidents, "killed": m.killed, "wounded": m.wounded,
+                     "unreported": m.unreported})
+    return rows
+
+
+def strip_unreported(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The contract's JSON rows: the --by keys and incidents, killed, wounded."""
+    return [{k: v for k, v in row.items() if k != "unreported"} for row in rows]
+
+
+@dataclass
+class Pivot:
+    """Months as rows, the other field's values as columns, with totals."""
+
+    field: str
+    columns: list[Any]
+    months: list[str]
+    cells: dict[tuple[str, Any], int]
+    row_totals: dict[str, Measures]
+    column_totals: dict[Any, int]
+    total: Measures
+
+
+def pivot(incidents: Sequence[Incident], field: str, months: Sequence[str]) -> Pivot:
+    cells: dict[tuple[str, Any], int] = {}
+    row_totals = {m: Measures() for m in months}
+    total = Measures()
+    for incident in incidents:
+        if incident.month not in row_totals:
+            continue
+        row_totals[incident.month].add(incident)
+        total.add(incident)
+        for value in _values(incident, field):
+            cells[(incident.month, value)] = cells.get((incident.month, value), 0) + 1
+    columns = _order(v for _, v in cells)
+    column_totals = {c: sum(n for (_, v), n in cells.items() if v == c) for c in columns}
+    return Pivot(field, columns, list(months), cells, row_totals, column_totals, total)
+
+
+@dataclass
+class Point:
+    """One month of a trend."""
+
+    month: str
+    incidents: int
+    killed: int
+    wounded: int
+    change: float | None  # month-over-month, as a fraction; None after a zero month
+    escalation: bool
+
+
+def is_escalation(count: int, previous: Sequence[int]) -> bool:
+    """At least ESCALATION_MIN incidents and at least ESCALATION_RATIO times
+    the mean of the previous ESCALATION_WINDOW months (fewer at the start)."""
+    window = list(previous)[-ESCALATION_WINDOW:]
+    if count < ESCALATION_MIN or not window:
+        return False
+    return count >= ESCALATION_RATIO * (sum(window) / len(window))
+
+
+def series(incidents: Sequence[Incident], months: Sequence[str]) -> list[Point]:
+    groups = group(incidents, ["month"])
+    points: list[Point] = []
+    counts: list[int] = []
+    for month in months:
+        m = groups.get((month,), Measures())
+        previous = counts[-1] if counts else None
+        change = None if not previous else (m.incidents - previous) / previous
+        points.append(Point(month, m.incidents, m.killed, m.wounded, change, is_escalation(m.incidents, counts)))
+        counts.append(m.incidents)
+    return points
+
+
+def series_by(incidents: Sequence[Incident], field: str, months: Sequence[str]) -> dict[Any, list[int]]:
+    """Monthly incident counts per value of `field`."""
+    groups = group(incidents, ["month", field])
+    values = _order(v for _, v in groups)
+    return {v: [groups[(m, v)].incidents if (m, v) in groups else 0 for m in months] for v in values}
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(counts: Sequence[int]) -> str:
+    """One character per month; `·` for none, scaled to the row's maximum."""
+    top = max(counts, default=0)
+    if top == 0:
+        return "·" * len(counts)
+    return "".join("·" if n == 0 else SPARKS[min(len(SPARKS) - 1, (n * len(SPARKS) - 1) // top)] for n in counts)
+
+
+def by_key(field: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: row[field]
