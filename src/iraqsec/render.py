@@ -172,6 +172,7 @@ def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: s
     table.add_column("Total", justify="right")
     table.add_column("Peak", no_wrap=True)
     for value, counts in rows.items():
-        peak = months[counts.index(max(counts))] if counts and max(counts) else ""
+        top: int = max(counts, default=0)
+        peak = months[counts.index(top)] if top else ""
         table.add_row(label(value), sparkline(counts), str(sum(counts)), peak)
     return table
