@@ -24,7 +24,8 @@ def safe(text: str | None) -> Text:
     return Text(_CONTROL.sub("\N{REPLACEMENT CHARACTER}", text or ""))
 
 
-def console(file: IO[str] | None = None, width: int | None = None, record: bool = False) -> Console:
+def console(file: IO[str] | None = None, width: int | None = None, record: bool = False,
+            force_terminal: bool | None = None, color_system: str | None = "auto") -> Console:
     """A console that never reads markup or emoji codes from data, and writes
     no escape sequences when the output is not a terminal or NO_COLOR is set."""
     return Console(
@@ -36,6 +37,8 @@ def console(file: IO[str] | None = None, width: int | None = None, record: bool 
         no_color=bool(os.environ.get("NO_COLOR")),
         record=record,
         soft_wrap=False,
+        force_terminal=force_terminal,
+        color_system=color_system,  # type: ignore[arg-type]
     )
 
 

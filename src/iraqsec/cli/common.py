@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,9 +76,14 @@ def emit(text: str) -> None:
 def draw(renderables: Sequence[Any], save_svg: str | None = None, save_html: str | None = None,
          title: str = "iraqsec") -> None:
     """Print to the terminal and save exactly that drawing when asked."""
-    out = console(record=bool(save_svg or save_html))
+    terminal = console()  # what the real stdout is: its width, and whether it takes colour
+    buffer = io.StringIO()
+    out = console(file=buffer, width=terminal.width, record=bool(save_svg or save_html),
+                  force_terminal=terminal.is_terminal, color_system=terminal.color_system)
     for renderable in renderables:
         out.print(renderable)
+    # rich pads every cell to its column's width; trailing blanks are noise in a pipe or a diff
+    click.echo("\n".join(line.rstrip() for line in buffer.getvalue().split("\n")), nl=False)
     if save_svg:
         atomic_write(Path(save_svg), out.export_svg(title=title, clear=False).encode("utf-8"))
     if save_html:
