@@ -145,13 +145,13 @@ Total           5       2        4       1
 
 def test_summary_pivot_shows_every_month(cli: Callable[..., Result]) -> None:
     assert cli("summary", "--by", "month", "--by", "tactic", "--from", "2020-06", "--to", "2020-10").output == """\
-Month    ied  rocket  All  K  W  K/W?
-2020-06    ·       ·    0  0  0     0
-2020-07    ·       1    1  0  1     0
-2020-08    1       ·    1  0  0     1
-2020-09    2       1    3  2  3     0
-2020-10    ·       ·    0  0  0     0
-Total      3       2    5  2  4     1
+Month   ied rocket All K W ?
+2020-06   ·      ·   0 0 0 0
+2020-07   ·      1   1 0 1 0
+2020-08   1      ·   1 0 0 1
+2020-09   2      1   3 2 3 0
+2020-10   ·      ·   0 0 0 0
+Total     3      2   5 2 4 1
 """
 
 

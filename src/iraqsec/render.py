@@ -123,14 +123,18 @@ def summary_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], headers
 
 
 def pivot_table(p: Pivot, header: str) -> Table:
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", show_footer=True)
+    # one space between columns (not two) so that a dozen columns fit in 80
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", show_footer=True,
+                  padding=(0, 0, 0, 1))
     table.add_column("Month", footer="Total", no_wrap=True)
     for column in p.columns:
-        table.add_column(label(column), justify="right", footer=str(p.column_totals[column]), overflow="fold")
+        # a hyphenated term breaks at its hyphen rather than mid-word when columns are narrow
+        heading = label(column) if column is None else safe(str(column).replace("-", "-\n"))
+        table.add_column(heading, justify="right", footer=str(p.column_totals[column]), overflow="fold")
     table.add_column("All", justify="right", footer=str(p.total.incidents), style="bold")
     table.add_column("K", justify="right", footer=str(p.total.killed))
     table.add_column("W", justify="right", footer=str(p.total.wounded))
-    table.add_column("K/W?", justify="right", footer=str(p.total.unreported))
+    table.add_column("?", justify="right", footer=str(p.total.unreported))
     for month in p.months:
         m = p.row_totals[month]
         cells = [str(p.cells.get((month, c), "")) or "·" for c in p.columns]

@@ -24,7 +24,7 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
     """Incidents, killed and wounded by month, tactic, target type,
     governorate, actor or target country.
 
-    Killed (K) and wounded (W) are sums of reported figures; Unrep. (K/W?)
+    Killed (K) and wounded (W) are sums of reported figures; Unrep. (?)
     counts the incidents whose killed or wounded figure was not reported.
     With --by month and one other field the table is a pivot: months as
     rows, the other field's values as columns, every month shown."""
