@@ -50,8 +50,9 @@ def _translate(raw: RawRecord, err: Any, fields: Sequence[str]) -> Finding:
     kind = err["type"]
     if kind == "missing":
         hint = _REQUIRED_HINT.get(str(loc[-1]), "")
-        return error(raw.path, raw.line, raw.col, "missing-key",
-                     f"missing required key '{_label(loc)}'{hint}")
+        # a key missing from a nested mapping (a source) is located at that mapping
+        line, col = raw.locate(loc[:-1]) if len(loc) > 1 else (raw.line, raw.col)
+        return error(raw.path, line, col, "missing-key", f"missing required key '{_label(loc)}'{hint}")
     line, col = raw.locate(loc)
     if kind == "extra_forbidden":
         return error(raw.path, line, col, "unknown-key", _unknown_key(loc, fields))
