@@ -7,8 +7,8 @@ from collections.abc import Callable
 from urllib.parse import urlparse
 
 from click.testing import Result
-from conftest import REPO, SHIPPED
 
+from conftest import REPO, SHIPPED
 from iraqsec.ledger import load
 from iraqsec.model import source_url
 from iraqsec.reports import months_between
