@@ -85,6 +85,12 @@ BAD_INPUTS: list[tuple[str, str | bytes, list[str]]] = [
     ("bad country", record(target_country="usa"),
      [f"{F}:8:3: error: target_country: 'usa' is not an upper-case ISO 3166-1 alpha-2 code such as US, GB, IQ "
       "[bad-country]"]),
+    ("lower-case country", record(target_country="gb"),
+     [f"{F}:8:3: error: target_country: 'gb' is not an upper-case ISO 3166-1 alpha-2 code; write 'GB' "
+      "[bad-country]"]),
+    ("unassigned country", record(target_country="UK"),
+     [f"{F}:8:3: error: target_country: 'UK' is not an upper-case ISO 3166-1 alpha-2 code; the United Kingdom's "
+      "code is 'GB' [bad-country]"]),
     ("top level not a list", "id: x\n",
      [f"{F}:1:1: error: the top level of a ledger must be a list of incidents ('- id: ...'), not a mapping "
       "[not-a-list]"]),

@@ -30,7 +30,6 @@ from . import vocab
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 TAG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # C0 and C1 control characters and DEL; tab and newline are judged by the
 # loader, which knows whether the text was a block scalar.
@@ -176,12 +175,6 @@ IncidentDate = Annotated[
 ]
 
 
-def check_published(value: str) -> str:
-    if re.fullmatch(r"\d{4}", value):
-        return value
-    return check_date(value)
-
-
 Count = Annotated[int, Field(ge=0)]
 
 
@@ -199,13 +192,17 @@ Coordinates = Annotated[list[float], Field(min_length=2, max_length=2), AfterVal
 
 
 def check_country(value: str) -> str:
-    if not COUNTRY_RE.match(value):
-        raise _fail("bad-country", f"'{value}' is not an upper-case ISO 3166-1 alpha-2 code such as US, GB, IQ")
+    if value not in vocab.COUNTRY_CODES:
+        upper = value.upper() if value.upper() in vocab.COUNTRY_CODES else None
+        hint = f"; write '{upper}'" if upper else " such as US, GB, IQ"
+        if value.upper() == "UK":
+            hint = "; the United Kingdom's code is 'GB'"
+        raise _fail("bad-country", f"'{value}' is not an upper-case ISO 3166-1 alpha-2 code{hint}")
     return value
 
 
 CountryCode = Annotated[str, AfterValidator(check_country),
-                        WithJsonSchema({"type": "string", "pattern": COUNTRY_RE.pattern})]
+                        WithJsonSchema({"type": "string", "enum": sorted(vocab.COUNTRY_CODES)})]
 
 
 def check_tag(value: str) -> str:
@@ -230,7 +227,7 @@ def check_url(value: str) -> str:
 
 Url = Annotated[str, AfterValidator(check_url),
                 WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
-PublishedDate = Annotated[str, AfterValidator(check_published)]
+PublishedDate = Annotated[str, AfterValidator(check_date)]
 
 
 class Source(BaseModel):

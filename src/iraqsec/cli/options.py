@@ -75,7 +75,7 @@ def _governorates(ctx: click.Context, param: click.Parameter, values: tuple[str,
 
 def _countries(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
     for value in values:
-        if not re.fullmatch(r"[A-Za-z]{2}", value):
+        if value.upper() not in vocab.COUNTRY_CODES:
             raise click.BadParameter(f"'{value}' is not an ISO 3166-1 alpha-2 code such as US or GB", ctx, param)
     return tuple(v.upper() for v in values)
 
