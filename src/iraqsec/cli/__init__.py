@@ -17,6 +17,7 @@ from .. import __version__
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("iraqsec.cli.check", "check", "Check ledger files and report every problem."),
     "list": ("iraqsec.cli.listing", "list_", "List incidents, filtered."),
+    "export": ("iraqsec.cli.export", "export", "Export incidents as csv, json, ndjson, geojson, sqlite or markdown."),
 }
 
 
