@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("iraqsec.cli.check", "check", "Check ledger files and report every problem."),
     "list": ("iraqsec.cli.listing", "list_", "List incidents, filtered."),
     "export": ("iraqsec.cli.export", "export", "Export incidents as csv, json, ndjson, geojson, sqlite or markdown."),
+    "import": ("iraqsec.cli.importing", "import_", "Import incidents from other datasets (ACLED)."),
 }
 
 
