@@ -260,7 +260,7 @@ def test_append_keeps_old_bytes_and_reimport_adds_nothing(write: Callable[..., P
     assert first.stdout == ""
     assert "6 new incidents appended to incidents.yaml; 0 already in the ledger" in first.stderr
     after = path.read_bytes()
-    assert after.startswith(old.encode("utf-8") + b"\r\n- id: 2020-05-06-al-rashid-acled-irq90001\r\n")
+    assert after.startswith(old.encode("utf-8") + b"\r\n- id: 2020-05-invented-village-acled-irq90006\r\n")
     assert b"\n" not in after.replace(b"\r\n", b"")
     second = run("-f", "incidents.yaml", "import", "acled", "--append", "acled.csv")
     assert second.exit_code == 0
@@ -355,6 +355,18 @@ def test_unreadable_files(write: Callable[..., Path], run: Callable[..., Result]
     assert result.stdout == ""
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_timestamp_is_the_published_day(write: Callable[..., Path], run: Callable[..., Result],
+                                        ledger: Path) -> None:
+    rows = [ROCKETS | {"timestamp": "9999999999"}, KIDNAP | {"timestamp": ""}, CONVOY | {"timestamp": "1600000000"}]
+    write(acled_csv(rows), "acled.csv")
+    records = _records(run("-f", "incidents.yaml", "import", "acled", "acled.csv").stdout)
+    assert [r["sources"] for r in records] == [
+        [{"title": "ACLED event IRQ90001", "publisher": "ACLED"}],
+        [{"title": "ACLED event IRQ90002", "publisher": "ACLED", "published": "2020-09-13"}],
+        [{"title": "ACLED event IRQ90005", "publisher": "ACLED"}],
+    ]
 
 
 def test_bom_and_crlf_are_read(write: Callable[..., Path], run: Callable[..., Result], ledger: Path) -> None:

@@ -31,8 +31,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import vocab
+from . import model, vocab
 from .model import CONTROL_RE, Incident
+from .query import sort_key
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "country", "admin1",
@@ -54,8 +55,8 @@ ELLIPSIS = "\u2026"
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{4}|\d{2})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{4}|\d{2})$", re.ASCII)
 # Two-digit years as POSIX strptime reads them: 69-99 are 1969-1999,
 # 00-68 are 2000-2068.  ACLED's data begin in 1997.
 TWO_DIGIT_PIVOT = 69
@@ -409,7 +410,7 @@ class _Rejected(ValueError):
 def _whole_number(text: str) -> int | None:
     if not text:
         return None
-    if not re.fullmatch(r"\d+", text):
+    if not re.fullmatch(r"[0-9]+", text):
         raise _Malformed(f"fatalities '{text}' is not a whole number")
     return int(text)
 
@@ -433,9 +434,11 @@ def _inside_iraq(lat: float, lon: float) -> bool:
 
 def _published(timestamp: str) -> str | None:
     """The day ACLED last uploaded the event (its `timestamp`, Unix seconds)."""
-    if not re.fullmatch(r"\d{9,11}", timestamp):
+    if not re.fullmatch(r"[0-9]{9,11}", timestamp):
         return None
-    return dt.datetime.fromtimestamp(int(timestamp), dt.timezone.utc).date().isoformat()
+    day = dt.datetime.fromtimestamp(int(timestamp), dt.timezone.utc).date()
+    # A clock error must not cost the event: a future upload day is dropped.
+    return day.isoformat() if day <= model.today() else None
 
 
 def _place(row: Mapping[str, str]) -> str:
@@ -553,6 +556,8 @@ def convert(data: bytes, display: str, country: str = "Iraq", all_types: bool = 
             result.other_type += 1
         else:
             _convert_row(line, row, seen, result)
+    # Exports list events newest first; the ledger reads best by date.
+    result.incidents.sort(key=sort_key)
     return result
 
 
