@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -484,3 +485,13 @@ def test_trim_respects_the_limit(text: str) -> None:
         assert trimmed == text
     else:
         assert trimmed.endswith("\u2026") and text.startswith(trimmed[:-1])
+
+
+def test_docs_show_the_tables_the_code_uses() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "interop.md").read_text("utf-8")
+    for canonical, spellings in acled.ACLED_ADMIN1.items():
+        assert f"| {canonical} | {', '.join(spellings)} |" in doc
+    rules = [line.split("|")[2].strip() for line in doc.splitlines() if re.match(r"^\| \d+ \| `", line)]
+    assert rules == [f"`{term}`" for term, _ in acled.TARGET_RULES]
+    for sub_event, tactic in acled.SUB_EVENT_TACTICS.items():
+        assert f"| {sub_event} | `{tactic}` |" in doc
