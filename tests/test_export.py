@@ -269,6 +269,8 @@ def test_output_file_and_format_from_its_name(export: Callable[..., Result], tmp
     (("-o", "out.txt"), "give --format"),
     (("--format", "json", "--excel"), "--excel applies to --format csv only"),
     (("--format", "xml"), "'xml' is not one of"),
+    (("--format", "csv", "-o", "incidents.yaml"), "incidents.yaml is a file of the ledger"),
+    (("--format", "json", "-o", "./actors.yaml"), "actors.yaml is a file of the ledger"),
 ])
 def test_usage_errors(export: Callable[..., Result], args: tuple[str, ...], message: str) -> None:
     result = export(*args)

@@ -239,6 +239,7 @@ def test_output_file_is_not_overwritten(write: Callable[..., Path], run: Callabl
 
 @pytest.mark.parametrize(("args", "message"), [
     (("-o", "x.yaml", "--append"), "-o and --append exclude each other"),
+    (("-o", "incidents.yaml", "--force"), "incidents.yaml is a file of the ledger in force; use --append"),
     (("--force",), "--force applies with -o only"),
     (("missing.csv",), "does not exist"),
 ])

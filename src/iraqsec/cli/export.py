@@ -36,6 +36,8 @@ def export(ctx: click.Context, filters: Filters, fmt: str | None, output: Path |
     if fmt == "sqlite" and output is None:
         raise UsageFailure("--format sqlite writes a database file; give its path with -o PATH")
     ledger = open_ledger(ctx)
+    if output is not None and _overwrites_ledger(output, [*ledger.files, *ledger.actor_files]):
+        raise UsageFailure(f"{output} is a file of the ledger; export to another file")
     chosen = select(ledger.incidents, filters)
     if fmt == "sqlite":
         assert output is not None
@@ -53,6 +55,11 @@ def export(ctx: click.Context, filters: Filters, fmt: str | None, output: Path |
         return
     _write(output, lambda: atomic_write(output, data))
     _done(len(chosen) - left_out, output, fmt)
+
+
+def _overwrites_ledger(output: Path, files: list[str]) -> bool:
+    target = output.resolve()
+    return any(Path(f).resolve() == target for f in files)
 
 
 def _to_stdout(data: bytes) -> None:

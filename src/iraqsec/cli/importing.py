@@ -52,12 +52,16 @@ def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, ou
         fresh, known, target = _append(ctx, conversion.incidents)
         _report(shown, conversion, len(fresh), known, country, f"appended to {target}")
         return
-    ledger = load_ledger(ledger_paths(ctx))
+    paths = ledger_paths(ctx)
+    if output is not None and _is_ledger_file(output, paths):
+        raise UsageFailure(f"{output} is a file of the ledger in force; use --append to add to it")
+    ledger = load_ledger(paths)
     fresh, known = acled.new_incidents(conversion.incidents, ledger.incidents)
     text = dump_records(fresh)
     if output is None:
-        sys.stdout.write(text)
         sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the terminal's encoding
+        sys.stdout.buffer.flush()
         where = "written to standard output"
     else:
         try:
@@ -66,6 +70,16 @@ def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, ou
             raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
         where = f"written to {output}"
     _report(shown, conversion, len(fresh), known, country, where)
+
+
+def _is_ledger_file(output: Path, paths: list[str]) -> bool:
+    """Whether -o names a file of the ledger (which it would replace)."""
+    try:
+        files = expand(paths)
+    except LedgerNotFound:
+        return False
+    target = output.resolve()
+    return any(path.resolve() == target for path, _ in files)
 
 
 def _convert(csv_file: Path, country: str, all_types: bool) -> acled.Conversion:
