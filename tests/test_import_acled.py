@@ -339,6 +339,16 @@ def test_malformed_rows_refuse_the_file(write: Callable[..., Path], run: Callabl
     assert not (tmp_path / "new.yaml").exists()
 
 
+def test_escape_sequences_in_cells_never_reach_the_terminal(write: Callable[..., Path], run: Callable[..., Result],
+                                                            ledger: Path) -> None:
+    rows = [ROCKETS | {"event_date": "6-May-20\x1b[2J"}, KIDNAP | {"admin1": "\x1b]0;pwned\x07Atlantis"}]
+    write(acled_csv(rows), "acled.csv")
+    result = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert result.stderr.startswith("acled.csv:2: error: event_date '6-May-20\ufffd[2J' is not a date")
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (b"", "acled.csv:1: the file is empty; expected an ACLED CSV export with a header row"),
     (b"event_id_cnty,event_date\nIRQ1,6-May-20\n",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from ..ledger import LedgerNotFound, expand
 from ..model import Incident
 from ..writer import appended, atomic_write, dump_records, locked
 from .common import MAX_SHOWN_ERRORS, UsageFailure, ledger_paths, load_ledger
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @click.group("import")
@@ -47,7 +50,7 @@ def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, ou
     conversion = _convert(csv_file, country, all_types)
     shown = str(csv_file)
     for problem in conversion.rejected:
-        click.echo(f"{shown}:{problem.line}: skipped: {problem.message}", err=True)
+        click.echo(f"{shown}:{problem.line}: skipped: {_safe(problem.message)}", err=True)
     if append:
         fresh, known, target = _append(ctx, conversion.incidents)
         _report(shown, conversion, len(fresh), known, country, f"appended to {target}")
@@ -70,6 +73,12 @@ def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, ou
             raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
         where = f"written to {output}"
     _report(shown, conversion, len(fresh), known, country, where)
+
+
+def _safe(message: str) -> str:
+    """A message quoting CSV values, with no control character left to
+    reach the terminal (an escape sequence in a cell stays inert)."""
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", message)
 
 
 def _is_ledger_file(output: Path, paths: list[str]) -> bool:
@@ -95,7 +104,7 @@ def _convert(csv_file: Path, country: str, all_types: bool) -> acled.Conversion:
         raise click.ClickException(str(exc)) from None
     if conversion.malformed:
         for problem in sorted(conversion.malformed, key=lambda p: p.line):
-            click.echo(f"{shown}:{problem.line}: error: {problem.message}", err=True)
+            click.echo(f"{shown}:{problem.line}: error: {_safe(problem.message)}", err=True)
         raise click.ClickException(f"{shown}: {len(conversion.malformed)} malformed row(s); nothing was imported. "
                                    "Fix them, or export the file again from ACLED")
     return conversion
