@@ -315,7 +315,7 @@ def slug(text: str) -> str:
 
 
 def event_tag(event_id: str) -> str:
-    """The tag that keeps an ACLED event traceable: `acled-irq24248`."""
+    """The tag that keeps an ACLED event traceable: `acled-irq12345`."""
     return f"acled-{slug(event_id)}"
 
 
