@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "show": ("iraqsec.cli.show", "show", "Show one incident in full."),
     "summary": ("iraqsec.cli.summary", "summary", "Incidents and casualties grouped by one or two fields."),
     "trend": ("iraqsec.cli.trend", "trend", "Monthly trend drawn in the terminal."),
+    "export": ("iraqsec.cli.export", "export", "Export incidents as csv, json, ndjson, geojson, sqlite or markdown."),
+    "import": ("iraqsec.cli.importing", "import_", "Import incidents from other datasets (ACLED)."),
 }
 
 

@@ -1,0 +1,144 @@
+"""`iraqsec import acled`: records from an ACLED CSV export."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from .. import acled
+from ..ledger import LedgerNotFound, expand
+from ..model import Incident
+from ..writer import appended, atomic_write, dump_records, locked
+from .common import MAX_SHOWN_ERRORS, UsageFailure, ledger_paths, load_ledger
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@click.group("import")
+def import_() -> None:
+    """Import incidents from other datasets."""
+
+
+@import_.command("acled")
+@click.argument("csv_file", metavar="CSV", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--country", default="Iraq", show_default=True, help="Keep the rows of this ACLED country.")
+@click.option("--all-types", is_flag=True,
+              help="Keep every event type; by default only Battles, Explosions/Remote violence and "
+                   "Violence against civilians.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the new records to this file (atomically) instead of standard output.")
+@click.option("--force", is_flag=True, help="With -o: replace the file if it exists.")
+@click.option("--append", is_flag=True,
+              help="Append the new records to the ledger in force (its last file), under its lock.")
+@click.pass_context
+def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, output: Path | None, force: bool,
+           append: bool) -> None:
+    """Import the events of an ACLED CSV export as ledger records.
+
+    Events already in the ledger in force (by id, or by their acled-... tag)
+    are skipped, so importing the same file twice adds nothing the second
+    time.  The mapping rules are in docs/interop.md."""
+    if output is not None and append:
+        raise UsageFailure("-o and --append exclude each other: write to a file or append to the ledger")
+    if force and output is None:
+        raise UsageFailure("--force applies with -o only")
+    if output is not None and output.exists() and not force:
+        raise UsageFailure(f"{output} exists; give --force to replace it, or --append to add to the ledger")
+    conversion = _convert(csv_file, country, all_types)
+    shown = str(csv_file)
+    for problem in conversion.rejected:
+        click.echo(f"{shown}:{problem.line}: skipped: {_safe(problem.message)}", err=True)
+    if append:
+        fresh, known, target = _append(ctx, conversion.incidents)
+        _report(shown, conversion, len(fresh), known, country, f"appended to {target}")
+        return
+    paths = ledger_paths(ctx)
+    if output is not None and _is_ledger_file(output, paths):
+        raise UsageFailure(f"{output} is a file of the ledger in force; use --append to add to it")
+    ledger = load_ledger(paths)
+    fresh, known = acled.new_incidents(conversion.incidents, ledger.incidents)
+    text = dump_records(fresh)
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the terminal's encoding
+        sys.stdout.buffer.flush()
+        where = "written to standard output"
+    else:
+        try:
+            atomic_write(output, text.encode("utf-8"))
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        where = f"written to {output}"
+    _report(shown, conversion, len(fresh), known, country, where)
+
+
+def _safe(message: str) -> str:
+    """A message quoting CSV values, with no control character left to
+    reach the terminal (an escape sequence in a cell stays inert)."""
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", message)
+
+
+def _is_ledger_file(output: Path, paths: list[str]) -> bool:
+    """Whether -o names a file of the ledger (which it would replace)."""
+    try:
+        files = expand(paths)
+    except LedgerNotFound:
+        return False
+    target = output.resolve()
+    return any(path.resolve() == target for path, _ in files)
+
+
+def _convert(csv_file: Path, country: str, all_types: bool) -> acled.Conversion:
+    """The mapped rows; exits 1 (nothing written) on a broken file."""
+    shown = str(csv_file)
+    try:
+        data = csv_file.read_bytes()
+    except OSError as exc:
+        raise UsageFailure(f"{shown}: {exc.strerror or exc}") from None
+    try:
+        conversion = acled.convert(data, shown, country=country, all_types=all_types)
+    except acled.AcledFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    if conversion.malformed:
+        for problem in sorted(conversion.malformed, key=lambda p: p.line):
+            click.echo(f"{shown}:{problem.line}: error: {_safe(problem.message)}", err=True)
+        raise click.ClickException(f"{shown}: {len(conversion.malformed)} malformed row(s); nothing was imported. "
+                                   "Fix them, or export the file again from ACLED")
+    return conversion
+
+
+def _append(ctx: click.Context, incidents: list[Incident]) -> tuple[list[Incident], int, Path]:
+    """Append the incidents the ledger lacks to its last file, under its
+    lock, re-reading the ledger inside the lock."""
+    paths = ledger_paths(ctx)
+    try:
+        target = expand(paths)[-1][0]
+    except LedgerNotFound as exc:
+        raise UsageFailure(str(exc)) from None
+    with locked(target):
+        ledger = load_ledger(paths)
+        if ledger.errors:
+            for finding in ledger.errors[:MAX_SHOWN_ERRORS]:
+                click.echo(finding.as_text(), err=True)
+            raise click.ClickException(f"the ledger has {len(ledger.errors)} error(s); run 'iraqsec check', "
+                                       "fix them, then import again")
+        fresh, known = acled.new_incidents(incidents, ledger.incidents)
+        if fresh:
+            try:
+                atomic_write(target, appended(target.read_bytes(), dump_records(fresh)))
+            except OSError as exc:
+                raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}") from None
+    return fresh, known, target
+
+
+def _report(shown: str, conversion: acled.Conversion, fresh: int, known: int, country: str, where: str) -> None:
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    click.echo(f"iraqsec: {shown}: {n(conversion.rows, 'row')} ({conversion.layout} layout): "
+               f"{n(fresh, 'new incident')} {where}; {known} already in the ledger; "
+               f"{n(len(conversion.rejected), 'row')} skipped; {conversion.other_type} of other event types and "
+               f"{conversion.other_country} outside {country} left out", err=True)
