@@ -290,3 +290,9 @@ def test_ledger_with_errors_is_refused(write: Callable[..., Path], run: Callable
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "unknown tactic 'drones'" in result.stderr
+
+
+def test_export_filters_accept_actor_aliases(run: Callable[..., Result]) -> None:
+    fixture = str(Path(__file__).parent / "fixtures" / "incidents.yaml")
+    rows = json.loads(run("-f", fixture, "export", "--format", "json", "--actor", "ahl al-kahf").output)
+    assert [r["id"] for r in rows] == ["2020-08-14-qadisiyyah-convoy-ied", "2020-09-unknown-babil-convoy"]

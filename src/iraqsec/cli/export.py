@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from .. import export as formats
-from ..query import Filters, select
+from ..query import Filters
 from ..writer import atomic_write
-from .common import UsageFailure, open_ledger
+from .common import UsageFailure, selected
 from .options import filter_options
 
 
@@ -35,10 +35,9 @@ def export(ctx: click.Context, filters: Filters, fmt: str | None, output: Path |
         raise UsageFailure("--excel applies to --format csv only")
     if fmt == "sqlite" and output is None:
         raise UsageFailure("--format sqlite writes a database file; give its path with -o PATH")
-    ledger = open_ledger(ctx)
+    ledger, _, chosen = selected(ctx, filters)  # actor aliases resolved as in `list`
     if output is not None and _overwrites_ledger(output, [*ledger.files, *ledger.actor_files]):
         raise UsageFailure(f"{output} is a file of the ledger; export to another file")
-    chosen = select(ledger.incidents, filters)
     if fmt == "sqlite":
         assert output is not None
         actors = ledger.registry.actors if ledger.registry else []
