@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from incident_strategies import incidents
 
+from authoring_support import record
+from incident_strategies import incidents
 from iraqsec import writer
 from iraqsec.loader import parse_text
 from iraqsec.model import Incident
 from iraqsec.rules import validate_record
-from authoring_support import record
 
 
 def reload(text: str) -> list[Incident | None]:
