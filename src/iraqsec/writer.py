@@ -223,12 +223,27 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        _pause_for_tests()
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     _fsync_dir(directory)
+
+
+# A test hook: seconds to sleep between writing the temporary file and the
+# rename, so that a test can kill a writer inside that window (see
+# tests/test_add_processes.py).  Unset in normal use.
+PAUSE_ENV = "IRAQSEC_TEST_PAUSE_BEFORE_RENAME"
+
+
+def _pause_for_tests() -> None:
+    pause = os.environ.get(PAUSE_ENV)
+    if pause:
+        import time
+
+        time.sleep(float(pause))
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -15,7 +15,9 @@ from .. import __version__
 
 # name -> (module, attribute, one-line help shown by `iraqsec --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "add": ("iraqsec.cli.add", "add", "Add incidents to a ledger file, from prompts or JSON."),
     "check": ("iraqsec.cli.check", "check", "Check ledger files and report every problem."),
+    "fmt": ("iraqsec.cli.fmt", "fmt", "Rewrite ledger files in the canonical layout."),
     "list": ("iraqsec.cli.listing", "list_", "List incidents, filtered."),
 }
 
