@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import replace
 
 import click
 
-from ..findings import Finding, tally
+from ..findings import Finding, tally, visible
 from .common import ledger_paths, load_ledger
 
 
@@ -27,7 +28,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
     findings = [replace(f, severity="error") if strict else f for f in ledger.findings]
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") else "text")
     if fmt == "json":
-        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        click.echo(_json(findings))
     else:
         for finding in findings:
             click.echo(_github(finding) if fmt == "github" else finding.as_text())
@@ -35,10 +36,17 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
+def _json(findings: list[Finding]) -> str:
+    """Every finding as JSON.  json.dumps escapes C0 controls; C1 ones (which
+    some terminals obey) are escaped here too."""
+    text = json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _github(finding: Finding) -> str:
     """A GitHub Actions workflow command, escaped as the runner expects."""
     def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
     def prop(text: str) -> str:
         return data(text).replace(":", "%3A").replace(",", "%2C")
