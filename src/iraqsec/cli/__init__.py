@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("iraqsec.cli.check", "check", "Check ledger files and report every problem."),
     "fmt": ("iraqsec.cli.fmt", "fmt", "Rewrite ledger files in the canonical layout."),
     "list": ("iraqsec.cli.listing", "list_", "List incidents, filtered."),
+    "schema": ("iraqsec.cli.schema", "schema", "Print the JSON Schema of a ledger file."),
 }
 
 
