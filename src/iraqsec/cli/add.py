@@ -129,7 +129,7 @@ def _from_prompts(target: Target) -> None:
 
 def _ask_record(context: Context) -> dict[str, Any]:
     registry = context.registry
-    actors = registry.folded_names() if registry is not None else []
+    actors = [s for a in registry.actors for s in (a.name, *a.aliases)] if registry is not None else []
     data: dict[str, Any] = {}
     data["date"] = _ask("Date (YYYY-MM-DD, or YYYY-MM if only the month is known)",
                         lambda t: authoring.check_value("date", t.strip()))
@@ -230,6 +230,8 @@ def _completion(words: Sequence[str]) -> Iterator[None]:
     readline.set_completer_delims(",")
     libedit = "libedit" in (readline.__doc__ or "")
     readline.parse_and_bind("bind ^I rl_complete" if libedit else "tab: complete")
+    if not libedit:  # the choices match case-insensitively; let readline extend them so
+        readline.parse_and_bind("set completion-ignore-case on")
     try:
         yield
     finally:
