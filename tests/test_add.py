@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from authoring_support import ACTORS, record, run, write_ledger
+from authoring_support import ACTORS, as_yaml, record, run, write_ledger
 from iraqsec import authoring
 
 NEW = record("2020-09-07-basra-safwan-ied", date="2020-09-07", governorate="Basra", place="Safwan",
@@ -310,3 +310,20 @@ def test_propose_id() -> None:
     assert authoring.propose_id("2020-09-06", "Érbil – citadel", "ied", []) == "2020-09-06-erbil-citadel-ied"
     long = authoring.propose_id("2020-09-06", "word " * 30, "small-arms", [])
     assert len(long) <= 76 and long.startswith("2020-09-06-word-word") and long.endswith("-word")
+
+
+def test_crlf_line_ends_and_a_bom_are_kept(tmp_path: Path) -> None:
+    ledger = tmp_path / "incidents.yaml"
+    before = b"\xef\xbb\xbf" + as_yaml([record()]).replace("\n", "\r\n").encode()
+    ledger.write_bytes(before)
+    assert run("-f", str(ledger), "add", "--json", str(json_file(tmp_path, NEW))).exit_code == 0
+    assert ledger.read_bytes() == before + b"\r\n" + NEW_TEXT.replace("\n", "\r\n").encode()
+
+
+def test_appending_after_a_block_that_keeps_its_blank_lines(tmp_path: Path) -> None:
+    ledger = tmp_path / "incidents.yaml"
+    before = as_yaml([record()]) + "  notes: |+\n    kept\n\n"
+    ledger.write_text(before, encoding="utf-8")
+    assert run("-f", str(ledger), "add", "--json", str(json_file(tmp_path, NEW))).exit_code == 0
+    assert ledger.read_text(encoding="utf-8") == before + NEW_TEXT
+    assert run("-f", str(ledger), "check").exit_code == 0
