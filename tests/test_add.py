@@ -327,3 +327,11 @@ def test_appending_after_a_block_that_keeps_its_blank_lines(tmp_path: Path) -> N
     assert run("-f", str(ledger), "add", "--json", str(json_file(tmp_path, NEW))).exit_code == 0
     assert ledger.read_text(encoding="utf-8") == before + NEW_TEXT
     assert run("-f", str(ledger), "check").exit_code == 0
+
+
+def test_unpaired_surrogates_are_not_text(ledger: Path) -> None:
+    result = run("-f", str(ledger), "add", "--json", "-", input=json.dumps({**NEW, "place": "a\ud800b"}))
+    assert result.exit_code == 1
+    assert result.stderr == ("<stdin>:1:1: error: record 1: place: holds an unpaired UTF-16 surrogate, which is not "
+                             "text [bad-text]\niraqsec add: nothing added: 1 error(s) in the input; the ledger is "
+                             "unchanged\n")

@@ -28,6 +28,7 @@ from .model import Incident
 from .rules import ActorRegistry, actor_names, probable_duplicates, validate_record
 
 MAX_ID = 80
+_SURROGATE = re.compile("[\ud800-\udfff]")
 NOT_REPORTED = frozenset({"", "?", "null", "none", "unknown", "not reported", "n/a"})
 
 
@@ -217,7 +218,8 @@ def check_records(records: Sequence[RawRecord], context: Context) -> tuple[list[
     valid: list[tuple[int, Incident, RawRecord]] = []
     for number, raw in enumerate(records, 1):
         problems = _input_problems(raw)
-        incident, invalid = validate_record(raw, Incident, "incident")
+        # Surrogates are reported above; the rules judge the rest of the record.
+        incident, invalid = validate_record(_without_surrogates(raw), Incident, "incident")
         problems += invalid
         if incident is not None and not problems:
             problems += _unwritable(incident, raw)
@@ -262,10 +264,23 @@ def _input_problems(raw: RawRecord) -> list[Finding]:
         if isinstance(value, _Object):
             out += [error(raw.path, raw.line, raw.col, "duplicate-key",
                           f"key '{_label(loc + (key,))}' appears twice; keep one") for key in value.duplicates]
-        elif isinstance(value, str) and re.search("[\ud800-\udfff]", value):
+        elif isinstance(value, str) and _SURROGATE.search(value):
             out.append(error(raw.path, raw.line, raw.col, "bad-text",
                              f"{_label(loc) or 'a key'}: holds an unpaired UTF-16 surrogate, which is not text"))
     return out
+
+
+def _without_surrogates(raw: RawRecord) -> RawRecord:
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return _SURROGATE.sub("\ufffd", value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        return value
+
+    return RawRecord(raw.path, raw.line, raw.col, clean(raw.data), raw.positions)
 
 
 def _walk(value: Any, loc: Path_) -> Iterable[tuple[Path_, Any]]:
