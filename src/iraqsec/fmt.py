@@ -19,10 +19,11 @@ same comments, or formatting is refused.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -34,7 +35,7 @@ from yaml.events import (
 
 from . import writer
 from .findings import Finding
-from .loader import RawRecord, decode, parse_text
+from .loader import decode, parse_text
 from .model import Incident
 from .query import sort_key
 from .rules import duplicate_ids, validate_record
@@ -73,8 +74,10 @@ def format_bytes(data: bytes, shown: str) -> bytes:
 
 def format_text(text: str, shown: str) -> str:
     """The canonical form of a ledger's text (with "\\n" line ends)."""
-    raws, incidents = _valid_records(text, shown)
-    layout = _Layout.of(text, raws)
+    incidents = _valid_records(text, shown)
+    layout = _Layout.of(text)
+    if len(layout.owned) != len(incidents):  # pragma: no cover - the loader and the parser disagree
+        raise FormatRefused("the file's records could not be told apart; the file is left as it is")
     blocks = sorted(zip(incidents, layout.owned, strict=True), key=lambda pair: sort_key(pair[0]))
     out = _assemble(layout.header, [(_comment_block(c), writer.dump_record(i)) for i, c in blocks],
                     _comment_block(layout.footer))
@@ -82,7 +85,7 @@ def format_text(text: str, shown: str) -> str:
     return out
 
 
-def _valid_records(text: str, shown: str) -> tuple[list[RawRecord], list[Incident]]:
+def _valid_records(text: str, shown: str) -> list[Incident]:
     loaded = parse_text(text, shown)
     findings = list(loaded.findings)
     incidents = []
@@ -95,7 +98,7 @@ def _valid_records(text: str, shown: str) -> tuple[list[RawRecord], list[Inciden
     errors = sorted(f for f in findings if f.severity == "error")
     if errors:
         raise FormatRefused(f"{len(errors)} error(s); fix them first (the file is left as it is)", errors)
-    return loaded.records, incidents
+    return incidents
 
 
 # --- where the comments are ------------------------------------------------
@@ -115,28 +118,28 @@ class _Layout:
     header: list[str]
     owned: list[list[_Comment]]  # per record, in file order
     footer: list[_Comment]
-    lines: list[str] = field(default_factory=list)
 
     @classmethod
-    def of(cls, text: str, raws: Sequence[RawRecord]) -> _Layout:
+    def of(cls, text: str) -> _Layout:
         lines = LINE_BREAK.split(text)
         spans, records = _spans(text, lines)
         comments = _comments(lines, spans)
         if not records:
-            return cls(_header_lines(lines, len(lines), comments), [], [], lines)
+            return cls(_header_lines(lines, len(lines), comments), [], [])
         first = records[0][0]
+        ends = [end for _, end in records]
         owned: list[list[_Comment]] = [[] for _ in records]
         footer: list[_Comment] = []
         early = [c for c in comments if c.line < first]
         for comment in comments:
             if comment.line < first:
                 continue
-            index = next((i for i, (_, end) in enumerate(records) if comment.line <= end), None)
-            (footer if index is None else owned[index]).append(comment)
+            index = bisect.bisect_left(ends, comment.line)  # the first record ending at or after it
+            (footer if index == len(ends) else owned[index]).append(comment)
         header_end, to_first = _split_header(lines, first, early)
         owned[0][:0] = to_first
         header = _header_lines(lines, header_end, [c for c in early if c not in to_first])
-        return cls(header, owned, footer, lines)
+        return cls(header, owned, footer)
 
 
 def _spans(text: str, lines: Sequence[str]) -> tuple[list[tuple[tuple[int, int], tuple[int, int]]],
