@@ -85,11 +85,15 @@ class FileChanges:
     records: list[RawRecord]
     new: list[bool]
     old: list[RawRecord]
+    _starts: list[int] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._starts = [raw.line for raw in self.records]
 
     def record_at(self, line: int) -> int | None:
         """The index of the record whose text holds `line` (records run from
         their first line to the next record's)."""
-        index = bisect.bisect_right([raw.line for raw in self.records], line) - 1
+        index = bisect.bisect_right(self._starts, line) - 1
         return index if index >= 0 else None
 
 
