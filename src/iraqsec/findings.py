@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+# Messages quote ledger values, which may hold control characters (a quoted
+# "\e[31m" is valid YAML): they are shown as escapes, never sent raw.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str) -> str:
+    """Text with control characters written as escapes (\\n, \\x1b, ...)."""
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -20,7 +30,7 @@ class Finding:
     message: str
 
     def as_text(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
+        return f"{visible(self.path)}:{self.line}:{self.col}: {self.severity}: {visible(self.message)} [{self.rule}]"
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -39,6 +39,9 @@ try:  # libyaml's C parser when present; the pure-Python one otherwise.
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Parser = yaml.SafeLoader
 
+# Findings after which the loader reads no further in the file: the file as
+# a whole is broken, as opposed to one of its records.
+STOP_RULES = frozenset({"encoding", "yaml-syntax", "not-a-list", "multiple-documents", "too-deep"})
 MAX_DEPTH = 32  # a ledger needs 4 levels; anything far deeper is hostile
 Path_ = tuple[str | int, ...]
 Pos = tuple[int, int]

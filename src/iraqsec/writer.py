@@ -32,7 +32,7 @@ _RESOLVER = yaml.resolver.Resolver()
 # Characters that may not start a plain scalar, and sequences that may not
 # appear inside one (YAML 1.1 block context).
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@`~ ")
-_PLAIN_BAD_INSIDE = re.compile(r": |:$| #|\s$|^\s|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]|  ")
+_PLAIN_BAD_INSIDE = re.compile(r": |:$| #|\s$|^\s|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|  ")
 
 
 def _plain_ok(text: str) -> bool:
@@ -42,7 +42,11 @@ def _plain_ok(text: str) -> bool:
     return tag.endswith(":str")
 
 
-_UNSAFE_IN_QUOTES = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff]")
+# U+FFFE/U+FFFF are outside YAML's printable set: escaped like the others.
+_UNSAFE_IN_QUOTES = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# What a literal block scalar cannot hold: it has no escapes, and YAML reads
+# CR, NEL, LS and PS as line breaks.
+_NOT_IN_BLOCK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _DATE_TEXT = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 
 
@@ -84,29 +88,48 @@ def _value(key: str, value: Any, indent: str) -> str:
         return f" {value!r}"
     if isinstance(value, str) and key in ("date", "published") and _DATE_TEXT.match(value):
         return " " + value  # the loader keeps date values as written
-    if isinstance(value, str) and "\n" in value and _literal_ok(value):
-        return _literal(value, indent + INDENT)
     if isinstance(value, str):
-        return " " + _wrapped(value, WIDTH - len(indent) - len(key) - 2, indent + INDENT)
+        return _text(value, WIDTH - len(indent) - len(key) - 2, indent + INDENT)
     if isinstance(value, (list, tuple)):
         return _list(key, value, indent)
     raise TypeError(f"cannot write {type(value).__name__}")  # pragma: no cover - models hold no other types
 
 
+def _text(text: str, first_width: int, indent: str) -> str:
+    """A string after `key:` or `-`: a literal block when it holds a tab or a
+    line break (the loader accepts those only in block scalars), else a
+    one-line or folded scalar.  `indent` is where continuation lines go."""
+    if ("\n" in text or "\t" in text) and _literal_ok(text):
+        return _literal(text, indent)
+    return " " + _wrapped(text, first_width, indent)
+
+
 def _literal_ok(text: str) -> bool:
-    """Multi-line text that a literal block scalar keeps exactly."""
-    return (not text[0].isspace() and "\r" not in text
-            and not _UNSAFE_IN_QUOTES.search(text) and not re.search(r"[\x00-\x08\x0b-\x1f]", text))
+    """Text with tabs or line breaks that a literal block scalar keeps exactly."""
+    return not _NOT_IN_BLOCK.search(text)
 
 
 def _literal(text: str, indent: str) -> str:
+    """A literal block scalar.  The chomping indicator keeps the trailing
+    line breaks exact: `-` none, (clip) one, `+` more.  An explicit
+    indentation indicator lets the text start with a space, tab or blank
+    line; content always sits one INDENT deeper than its parent."""
     body = text.rstrip("\n")
-    chomp = "-" if body == text else "+"
-    lines = [(indent + line) if line else "" for line in text.split("\n")] if chomp == "+" else \
-        [(indent + line) if line else "" for line in body.split("\n")]
+    trailing = len(text) - len(body)
+    if trailing == 0:
+        chomp = "-"
+    elif trailing == 1 and body:
+        chomp = ""
+    else:
+        chomp = "+"
+    indicator = str(len(INDENT)) if text[0] in " \t\n" else ""
+    lines = [(indent + line) if line else "" for line in body.split("\n")] if body else []
     if chomp == "+":
-        lines = lines[:-1]  # the final split piece is the empty text after the last newline
-    return f" |{chomp}\n" + "\n".join(lines)
+        # Each further trailing break is one empty line; with an empty body
+        # every break is.  A `+` block therefore ends its record with a blank
+        # line, which is why dump_records puts no extra one after it.
+        lines += [""] * (trailing - 1 if body else trailing)
+    return f" |{indicator}{chomp}\n" + "\n".join(lines)
 
 
 def _list(key: str, items: Sequence[Any], indent: str) -> str:
@@ -123,7 +146,7 @@ def _list(key: str, items: Sequence[Any], indent: str) -> str:
         if isinstance(item, dict):
             out.append(_mapping_item(item, indent + INDENT))
         else:
-            out.append(f"\n{indent}{INDENT}- " + _wrapped(str(item), WIDTH - len(indent) - 4, indent + INDENT * 2))
+            out.append(f"\n{indent}{INDENT}-" + _text(str(item), WIDTH - len(indent) - 4, indent + INDENT * 2))
     return "".join(out)
 
 
@@ -170,7 +193,19 @@ def dump_record(incident: Incident) -> str:
 
 def dump_records(incidents: Sequence[Incident]) -> str:
     """Records in the canonical layout, separated by blank lines."""
-    return "\n".join(dump_record(i) for i in incidents)
+    return join_records([dump_record(i) for i in incidents])
+
+
+def join_records(texts: Sequence[str]) -> str:
+    """Record texts separated by one blank line.  A record that ends with a
+    blank line already (its last value is a `|+` block keeping trailing line
+    breaks) gets no other: YAML would read that line into the value."""
+    out = ""
+    for text in texts:
+        if out and not out.endswith("\n\n"):
+            out += "\n"
+        out += text
+    return out
 
 
 # --- files -----------------------------------------------------------------
@@ -188,12 +223,27 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        _pause_for_tests()
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     _fsync_dir(directory)
+
+
+# A test hook: seconds to sleep between writing the temporary file and the
+# rename, so that a test can kill a writer inside that window (see
+# tests/test_add_processes.py).  Unset in normal use.
+PAUSE_ENV = "IRAQSEC_TEST_PAUSE_BEFORE_RENAME"
+
+
+def _pause_for_tests() -> None:
+    pause = os.environ.get(PAUSE_ENV)
+    if pause:
+        import time
+
+        time.sleep(float(pause))
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -219,10 +269,14 @@ def locked(path: Path, timeout: float = 60.0) -> Iterator[None]:
 
 
 def appended(existing: bytes, text: str) -> bytes:
-    """`existing` byte for byte, then `text` after a blank line."""
+    """`existing` byte for byte, then `text` after a blank line (the file's
+    own line ends kept).  No second blank line when the file already ends
+    with one: it may belong to a `|+` block that would take in another."""
     if not existing.strip():
         return text.encode("utf-8")
-    sep = b"" if existing.endswith(b"\n") else (b"\r\n" if b"\r\n" in existing else b"\n")
     newline = "\r\n" if b"\r\n" in existing else "\n"
     body = text.replace("\n", newline).encode("utf-8")
+    if existing.endswith((b"\n\n", b"\r\n\r\n")):
+        return existing + body
+    sep = b"" if existing.endswith(b"\n") else newline.encode()
     return existing + sep + newline.encode() + body

@@ -15,13 +15,16 @@ from .. import __version__
 
 # name -> (module, attribute, one-line help shown by `iraqsec --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "add": ("iraqsec.cli.add", "add", "Add incidents to a ledger file, from prompts or JSON."),
     "check": ("iraqsec.cli.check", "check", "Check ledger files and report every problem."),
+    "fmt": ("iraqsec.cli.fmt", "fmt", "Rewrite ledger files in the canonical layout."),
     "list": ("iraqsec.cli.listing", "list_", "List incidents, filtered."),
     "show": ("iraqsec.cli.show", "show", "Show one incident in full."),
     "summary": ("iraqsec.cli.summary", "summary", "Incidents and casualties grouped by one or two fields."),
     "trend": ("iraqsec.cli.trend", "trend", "Monthly trend drawn in the terminal."),
     "export": ("iraqsec.cli.export", "export", "Export incidents as csv, json, ndjson, geojson, sqlite or markdown."),
     "import": ("iraqsec.cli.importing", "import_", "Import incidents from other datasets (ACLED)."),
+    "schema": ("iraqsec.cli.schema", "schema", "Print the JSON Schema of a ledger file."),
 }
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import replace
 
 import click
 
-from ..findings import Finding, tally
-from .common import ledger_paths, load_ledger
+from .. import gitdiff
+from ..findings import Finding, tally, visible
+from ..ledger import actor_files, expand
+from .common import UsageFailure, ledger_paths, load_ledger
 
 
 @click.command()
@@ -18,27 +21,59 @@ from .common import ledger_paths, load_ledger
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default=None,
               help="Output format (default: text; github when $GITHUB_ACTIONS is set).")
+@click.option("--new-since", "since", metavar="REF",
+              help="Report only what records added or changed since git revision REF bring "
+                   "(a pull request's own findings).")
 @click.pass_context
-def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | None) -> None:
+def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | None, since: str | None) -> None:
     """Check ledger files and report every problem.
 
+    With --new-since REF, each file is compared with the same file at REF and
+    only findings in records added or changed since then are reported, with
+    those that involve them (a new id that duplicates an old one, ...) and
+    YAML syntax errors.
+
     Exit status: 0 no errors, 1 errors found, 2 the check could not run."""
-    ledger = load_ledger(ledger_paths(ctx, paths))
+    chosen = ledger_paths(ctx, paths)
+    ledger = load_ledger(chosen)
     findings = [replace(f, severity="error") if strict else f for f in ledger.findings]
+    note = None
+    if since is not None:
+        findings, note = _new_since(chosen, findings, since)
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") else "text")
     if fmt == "json":
-        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        click.echo(_json(findings))
     else:
         for finding in findings:
             click.echo(_github(finding) if fmt == "github" else finding.as_text())
+        if note:
+            click.echo(note, err=fmt == "github")
         click.echo(tally(findings, ledger.record_count, len(ledger.files)), err=fmt == "github")
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
+
+
+def _new_since(paths: list[str], findings: list[Finding], ref: str) -> tuple[list[Finding], str]:
+    files = expand(paths)
+    try:
+        changes = gitdiff.compare(files, actor_files(files), ref)
+    except gitdiff.GitError as exc:
+        raise UsageFailure(str(exc)) from None
+    kept = [f for f in findings if changes.keep(f)]
+    count = changes.new_count
+    return kept, f"{count:,} record{'' if count == 1 else 's'} added or changed since {ref}"
+
+
+def _json(findings: list[Finding]) -> str:
+    """Every finding as JSON.  json.dumps escapes C0 controls; C1 ones (which
+    some terminals obey) are escaped here too."""
+    text = json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _github(finding: Finding) -> str:
     """A GitHub Actions workflow command, escaped as the runner expects."""
     def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
     def prop(text: str) -> str:
         return data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,299 @@
+"""`iraqsec fmt`: one canonical layout for a ledger file.
+
+The records are rewritten by `writer.dump_record` (keys in the contract's
+order, two-space indentation, the writer's quoting), sorted by date then id
+and separated by one blank line.  Comments are kept at the text level:
+
+* the header stays on top: the comments at the top of the file, down to
+  the last blank line before the first record, and any block holding a
+  `# yaml-language-server: $schema=...` line, `%YAML` or `---`;
+* comment lines between two records belong to the record that follows, and
+  comments inside a record (whole-line or after a value) move above it, so
+  each comment travels with its record when the records are sorted;
+* comments after the last record stay at the bottom.
+
+A file with errors is never formatted, and the result is checked before it
+is returned: it must load without findings into the same records, with the
+same comments, or formatting is refused.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.events import (
+    CollectionEndEvent,
+    CollectionStartEvent,
+    ScalarEvent,
+)
+
+from . import writer
+from .findings import Finding
+from .loader import decode, parse_text
+from .model import Incident
+from .query import sort_key
+from .rules import duplicate_ids, validate_record
+
+try:  # the same parser as the loader, so lines and columns agree
+    _Parser: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Parser = yaml.SafeLoader
+
+# The line breaks of YAML 1.1 (and of libyaml's line count).
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+BOM = b"\xef\xbb\xbf"
+MODELINE = "yaml-language-server:"
+
+
+class FormatRefused(Exception):
+    """The file is not formatted; `findings` (or the message) say why."""
+
+    def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.findings = list(findings)
+
+
+def format_bytes(data: bytes, shown: str) -> bytes:
+    """The canonical form of a ledger file's bytes.  A BOM and CRLF line ends
+    are kept as the file has them."""
+    text, problem = decode(data, shown)
+    if problem is not None:
+        raise FormatRefused("the file is not UTF-8", [problem])
+    out = format_text(text, shown)
+    if "\r\n" in text:
+        out = out.replace("\n", "\r\n")
+    return (BOM if data.startswith(BOM) else b"") + out.encode("utf-8")
+
+
+def format_text(text: str, shown: str) -> str:
+    """The canonical form of a ledger's text (with "\\n" line ends)."""
+    incidents = _valid_records(text, shown)
+    layout = _Layout.of(text)
+    if len(layout.owned) != len(incidents):  # pragma: no cover - the loader and the parser disagree
+        raise FormatRefused("the file's records could not be told apart; the file is left as it is")
+    blocks = sorted(zip(incidents, layout.owned, strict=True), key=lambda pair: sort_key(pair[0]))
+    out = _assemble(layout.header, [(_comment_block(c), writer.dump_record(i)) for i, c in blocks],
+                    _comment_block(layout.footer))
+    _verify(text, out, incidents, shown)
+    return out
+
+
+def _valid_records(text: str, shown: str) -> list[Incident]:
+    loaded = parse_text(text, shown)
+    findings = list(loaded.findings)
+    incidents = []
+    for raw in loaded.records:
+        incident, problems = validate_record(raw, Incident, "incident")
+        findings += problems
+        if incident is not None:
+            incidents.append(incident)
+    findings += duplicate_ids(loaded.records)
+    errors = sorted(f for f in findings if f.severity == "error")
+    if errors:
+        raise FormatRefused(f"{len(errors)} error(s); fix them first (the file is left as it is)", errors)
+    return incidents
+
+
+# --- where the comments are ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Comment:
+    line: int  # 0-based
+    text: str  # from '#' to the end of the line, trailing space removed
+    after_blank: bool  # a whole-line comment with a blank line above it
+
+
+@dataclass
+class _Layout:
+    """A file's comments, given to the header, the records and the footer."""
+
+    header: list[str]
+    owned: list[list[_Comment]]  # per record, in file order
+    footer: list[_Comment]
+
+    @classmethod
+    def of(cls, text: str) -> _Layout:
+        lines = LINE_BREAK.split(text)
+        spans, records = _spans(text, lines)
+        comments = _comments(lines, spans)
+        if not records:
+            return cls(_header_lines(lines, len(lines), comments), [], [])
+        first = records[0][0]
+        ends = [end for _, end in records]
+        owned: list[list[_Comment]] = [[] for _ in records]
+        footer: list[_Comment] = []
+        early = [c for c in comments if c.line < first]
+        for comment in comments:
+            if comment.line < first:
+                continue
+            index = bisect.bisect_left(ends, comment.line)  # the first record ending at or after it
+            (footer if index == len(ends) else owned[index]).append(comment)
+        header_end, to_first = _split_header(lines, first, early)
+        owned[0][:0] = to_first
+        header = _header_lines(lines, header_end, [c for c in early if c not in to_first])
+        return cls(header, owned, footer)
+
+
+def _spans(text: str, lines: Sequence[str]) -> tuple[list[tuple[tuple[int, int], tuple[int, int]]],
+                                                     list[tuple[int, int]]]:
+    """Scalar spans ((line, col), (line, col)), and (first, last) line of
+    each top-level record, all 0-based."""
+    spans = []
+    records: list[tuple[int, int]] = []
+    depth = 0
+    flow: list[bool] = []
+    for event in yaml.parse(text, Loader=_Parser):
+        start, end = _mark(event.start_mark), _mark(event.end_mark)
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            flow.append(bool(event.flow_style))
+            if depth == 2:
+                records.append((start[0], start[0]))
+            if flow[-1]:
+                _extend(records, depth, start)
+            continue
+        if isinstance(event, CollectionEndEvent):
+            if flow.pop():  # a block collection's end mark is where the next token starts
+                _extend(records, depth, _last(end, lines))
+            depth -= 1
+            continue
+        if isinstance(event, ScalarEvent):
+            spans.append((start, end))
+            if depth == 1:
+                records.append((start[0], start[0]))
+            _extend(records, max(depth, 2), _last(end, lines))
+    return spans, records
+
+
+def _mark(mark: Any) -> tuple[int, int]:
+    return int(mark.line), int(mark.column)
+
+
+def _last(end: tuple[int, int], lines: Sequence[str]) -> tuple[int, int]:
+    """Where the text before an end mark really ends: a block scalar's end
+    mark is on the line after it (past that line's indentation)."""
+    line, col = end
+    if line > 0 and (line >= len(lines) or not lines[line][:col].strip()):
+        return line - 1, 0
+    return end
+
+
+def _extend(records: list[tuple[int, int]], depth: int, pos: tuple[int, int]) -> None:
+    if depth >= 2 and records:
+        first, last = records[-1]
+        records[-1] = (first, max(last, pos[0]))
+
+
+def _comments(lines: Sequence[str], spans: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> list[_Comment]:
+    """Every comment: a '#' outside all scalars, at a line's start or after a space."""
+    covered: dict[int, list[tuple[int, float]]] = {}
+    for (l1, c1), (l2, c2) in spans:
+        for line in range(l1, l2 + 1):
+            lo = c1 if line == l1 else 0
+            hi: float = c2 if line == l2 else float("inf")
+            covered.setdefault(line, []).append((lo, hi))
+    out = []
+    for number, text in enumerate(lines):
+        for match in re.finditer("#", text):
+            col = match.start()
+            if col and text[col - 1] not in " \t":
+                continue
+            if any(lo <= col < hi for lo, hi in covered.get(number, ())):
+                continue
+            whole = not text[:col].strip()
+            out.append(_Comment(number, text[col:].rstrip(), whole and number > 0 and not lines[number - 1].strip()))
+            break
+    return out
+
+
+def _split_header(lines: Sequence[str], first: int, early: Sequence[_Comment]) -> tuple[int, list[_Comment]]:
+    """(end of the header, comments of the first record).  The last block of
+    the leading lines goes with the first record when it touches it (no
+    blank line between) and holds no modeline, directive or '---'; the
+    rest is the header, which fmt always ends with a blank line."""
+    blocks: list[list[int]] = []
+    for number in range(first):
+        if not lines[number].strip():
+            continue
+        if blocks and blocks[-1][-1] == number - 1:
+            blocks[-1].append(number)
+        else:
+            blocks.append([number])
+    if not blocks or blocks[-1][-1] != first - 1:
+        return first, []
+    last = blocks[-1]
+    if any(MODELINE in lines[n] or lines[n].lstrip().startswith(("%", "---")) for n in last):
+        return first, []
+    return last[0], [c for c in early if c.line >= last[0]]
+
+
+def _header_lines(lines: Sequence[str], end: int, comments: Sequence[_Comment]) -> list[str]:
+    """The header as written: comments, directives and '---' lines, and single
+    blank lines between its blocks."""
+    by_line = {c.line: c.text for c in comments}
+    out: list[str] = []
+    for number in range(end):
+        line = lines[number].rstrip()
+        if line.lstrip().startswith(("%", "---")):
+            out.append(line)
+        elif number in by_line:
+            out.append(by_line[number])
+        elif not line and out and out[-1]:
+            out.append("")
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def _comment_block(comments: Sequence[_Comment]) -> list[str]:
+    """A record's comments, whole lines, with one blank line where the file
+    had blank lines between them."""
+    out: list[str] = []
+    for comment in comments:
+        if out and comment.after_blank:
+            out.append("")
+        out.append(comment.text)
+    return out
+
+
+def comment_texts(text: str) -> list[str]:
+    """Every comment of a (parsable) file, in order."""
+    lines = LINE_BREAK.split(text)
+    return [c.text for c in _comments(lines, _spans(text, lines)[0])]
+
+
+# --- the result --------------------------------------------------------------
+
+
+def _assemble(header: Sequence[str], records: Sequence[tuple[list[str], str]], footer: Sequence[str]) -> str:
+    """Header, records (each after its comments), footer: one blank line
+    between them, none added after a record that already ends with one."""
+    out = "".join(line + "\n" for line in header)
+    for comments, record in records:
+        if out and not out.endswith("\n\n"):
+            out += "\n"
+        out += "".join(line + "\n" for line in comments) + record
+    if footer:
+        if out and not out.endswith("\n\n"):
+            out += "\n"
+        out += "".join(line + "\n" for line in footer)
+    return out
+
+
+def _verify(before: str, after: str, incidents: Sequence[Incident], shown: str) -> None:
+    """Refuse a result that would change data or lose a comment."""
+    loaded = parse_text(after, shown)
+    back = [validate_record(raw, Incident, "incident")[0] for raw in loaded.records]
+    same = (not loaded.findings and back == sorted(incidents, key=sort_key)
+            and Counter(comment_texts(before)) == Counter(comment_texts(after)))
+    if not same:
+        raise FormatRefused("formatting would change the records or lose a comment; the file is left as it is "
+                            "(please report this with the file)")

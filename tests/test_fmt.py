@@ -1,0 +1,313 @@
+"""`iraqsec fmt`: the canonical layout, comments kept, data unchanged."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from authoring_support import as_yaml, record, run
+from incident_strategies import comment, incidents
+from iraqsec import writer
+from iraqsec.fmt import FormatRefused, comment_texts, format_text
+from iraqsec.loader import parse_text
+from iraqsec.model import Incident
+from iraqsec.query import sort_key
+from iraqsec.rules import validate_record
+
+MESSY = """\
+# yaml-language-server: $schema=../schema/incidents.schema.json
+# Ledger header.
+
+# about the late one
+- id: b-late
+  summary: "Later: one"   # trailing note
+  date: 2020-10-01
+  governorate: Baghdad
+  place: 'X # y'
+  tactic: rocket
+  target_type: airport
+  target: T
+  killed: 1
+  wounded:
+  # inner comment
+  sources: [https://example.org/a]
+  notes: |
+    # not a comment
+    line two
+
+
+# section
+# about early
+- {id: a-early, date: 2020-09, governorate: Basra, place: P, tactic: ied, target_type: other, target: T,
+   killed: 0, wounded: 0, summary: S, sources: ["https://example.org/b"], tags: [x]}
+# footer comment
+"""
+CANONICAL = """\
+# yaml-language-server: $schema=../schema/incidents.schema.json
+# Ledger header.
+
+# section
+# about early
+- id: a-early
+  date: 2020-09
+  governorate: Basra
+  place: P
+  tactic: ied
+  target_type: other
+  target: T
+  killed: 0
+  wounded: 0
+  claimed_by: []
+  attributed_to: []
+  summary: S
+  sources:
+    - https://example.org/b
+  tags: [x]
+
+# about the late one
+# trailing note
+# inner comment
+- id: b-late
+  date: 2020-10-01
+  governorate: Baghdad
+  place: "X # y"
+  tactic: rocket
+  target_type: airport
+  target: T
+  killed: 1
+  wounded: null
+  claimed_by: []
+  attributed_to: []
+  summary: "Later: one"
+  sources:
+    - https://example.org/a
+  notes: |
+    # not a comment
+    line two
+
+# footer comment
+"""
+
+
+def records_of(text: str) -> list[Incident]:
+    loaded = parse_text(text, "t.yaml")
+    assert loaded.findings == []
+    out = []
+    for raw in loaded.records:
+        incident, findings = validate_record(raw, Incident, "incident")
+        assert incident is not None, findings
+        out.append(incident)
+    return out
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> Path:
+    path = tmp_path / "incidents.yaml"
+    path.write_text(MESSY, encoding="utf-8")
+    return path
+
+
+def test_fmt_rewrites_the_file_in_the_canonical_layout(messy: Path) -> None:
+    result = run("fmt", str(messy))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, f"reformatted {messy}\n", "")
+    assert messy.read_text(encoding="utf-8") == CANONICAL
+    assert sorted(records_of(MESSY), key=sort_key) == records_of(CANONICAL)
+
+
+def test_fmt_is_idempotent_and_quiet_on_a_canonical_file(messy: Path) -> None:
+    run("-f", str(messy), "fmt")  # the ledger in force
+    again = run("fmt", str(messy))
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
+    assert messy.read_text(encoding="utf-8") == CANONICAL
+
+
+def test_check_prints_a_diff_and_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "small.yaml"
+    text = as_yaml([record("b", target_country=None, date="2020-09-07"), record("a")]).replace('"', "")
+    path.write_text(text, encoding="utf-8")
+    result = run("fmt", "--check", str(path))
+    assert result.exit_code == 1
+    assert path.read_text(encoding="utf-8") == text
+    assert result.stderr == f"iraqsec fmt: {path} is not in the canonical layout; run 'iraqsec fmt {path}'\n"
+    assert result.stdout == f"""\
+--- {path}
++++ {path} (formatted)
+@@ -1,16 +1,3 @@
+-- id: b
+-  date: 2020-09-07
+-  governorate: Baghdad
+-  place: Test Airport
+-  tactic: rocket
+-  target_type: airport
+-  target: A car park
+-  killed: 0
+-  wounded: 1
+-  summary: Two test rockets hit a car park.
+-  sources:
+-    - https://example.org/report-1
+-
+ - id: a
+   date: 2020-09-06
+   governorate: Baghdad
+@@ -21,6 +8,23 @@
+   target_country: US
+   killed: 0
+   wounded: 1
++  claimed_by: []
++  attributed_to: []
+   summary: Two test rockets hit a car park.
+   sources:
+     - https://example.org/report-1
++
++- id: b
++  date: 2020-09-07
++  governorate: Baghdad
++  place: Test Airport
++  tactic: rocket
++  target_type: airport
++  target: A car park
++  killed: 0
++  wounded: 1
++  claimed_by: []
++  attributed_to: []
++  summary: Two test rockets hit a car park.
++  sources:
++    - https://example.org/report-1
+"""
+    assert run("fmt", str(path)).exit_code == 0
+    assert run("fmt", "--check", str(path)).exit_code == 0
+
+
+def test_check_marks_a_missing_final_line_end(tmp_path: Path) -> None:
+    path = tmp_path / "i.yaml"
+    path.write_text(CANONICAL.rstrip("\n"), encoding="utf-8")
+    result = run("fmt", "--check", str(path))
+    assert result.exit_code == 1
+    assert result.stdout.endswith("-# footer comment\n\\ No newline at end of file\n+# footer comment\n")
+
+
+def test_a_file_with_errors_is_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    text = MESSY.replace("tactic: rocket", "tactic: rockt").replace("id: a-early", "id: b-late")
+    path.write_text(text, encoding="utf-8")
+    result = run("fmt", str(path))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"{path}:10:3: error: tactic: unknown tactic 'rockt'; did you mean 'rocket'? (valid: rocket, mortar, missile, "
+        "drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other) [unknown-tactic]\n"
+        f"{path}:24:4: error: id 'b-late' is already used at {path}:5; ids must be unique [duplicate-id]\n"
+        f"iraqsec fmt: {path}: 2 error(s); fix them first (the file is left as it is)\n")
+    assert path.read_text(encoding="utf-8") == text
+    assert run("fmt", "--check", str(path)).exit_code == 1
+
+
+def test_crlf_line_ends_and_a_bom_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "dos.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + MESSY.replace("\n", "\r\n").encode())
+    assert run("fmt", str(path)).exit_code == 0
+    assert path.read_bytes() == b"\xef\xbb\xbf" + CANONICAL.replace("\n", "\r\n").encode()
+
+
+def test_every_file_of_a_directory_is_formatted(tmp_path: Path) -> None:
+    for name in ("2019.yaml", "2020.yaml"):
+        (tmp_path / name).write_text(MESSY, encoding="utf-8")
+    result = run("fmt", str(tmp_path))
+    assert result.stdout == f"reformatted {tmp_path}/2019.yaml\nreformatted {tmp_path}/2020.yaml\n"
+    assert (tmp_path / "2020.yaml").read_text(encoding="utf-8") == CANONICAL
+
+
+def test_the_shipped_ledger_is_not_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("fmt")
+    assert result.exit_code == 2
+    assert "is the ledger shipped with iraqsec, which is not edited in place" in result.stderr
+
+
+def test_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("fmt", str(tmp_path / "nope.yaml"))
+    assert (result.exit_code, result.stderr) == (2, f"Error: {tmp_path / 'nope.yaml'}: no such ledger file or "
+                                                    "directory\n")
+
+
+def test_header_blocks_and_the_first_record_s_comments() -> None:
+    text = ("%YAML 1.1\n---\n# header\n\n# also header\n\n# about z\n" + as_yaml([record("z", date="2020-09-09")])
+            + "\n# about a\n" + as_yaml([record("a")]))
+    out = format_text(text, "t.yaml")
+    assert out.startswith("%YAML 1.1\n---\n# header\n\n# also header\n\n# about a\n- id: a\n")
+    assert "\n\n# about z\n- id: z\n" in out
+    assert format_text(out, "t.yaml") == out
+
+
+def test_a_modeline_stays_on_top_even_touching_the_first_record() -> None:
+    text = "# yaml-language-server: $schema=x.json\n" + as_yaml([record("z", date="2020-09-09"), record("a")])
+    out = format_text(text, "t.yaml")
+    assert out.startswith("# yaml-language-server: $schema=x.json\n\n- id: a\n")
+
+
+def test_a_comment_touching_the_first_record_moves_with_it() -> None:
+    text = "# about z\n" + as_yaml([record("z", date="2020-09-09"), record("a")])
+    out = format_text(text, "t.yaml")
+    assert out.startswith("- id: a\n")
+    assert "\n\n# about z\n- id: z\n" in out
+
+
+def test_an_empty_or_comment_only_file() -> None:
+    assert format_text("", "t.yaml") == ""
+    assert format_text("# nothing yet\n\n\n[]\n", "t.yaml") == "# nothing yet\n"
+
+
+def test_keep_blocks_at_the_end_of_a_record_survive_sorting() -> None:
+    last = writer.dump_record(Incident.model_validate(record("a", notes="kept\n\n")))
+    text = last + as_yaml([record("b", date="2020-01-01")])  # no blank line: it would belong to the notes
+    out = format_text(text, "t.yaml")
+    assert sorted(records_of(text), key=sort_key) == records_of(out)
+    assert out.endswith("  notes: |+\n    kept\n\n")
+
+
+def test_refused_files_name_their_errors() -> None:
+    with pytest.raises(FormatRefused) as caught:
+        format_text("- id: [\n", "t.yaml")
+    assert [f.rule for f in caught.value.findings] == ["yaml-syntax"]
+
+
+KEY_LINE = re.compile(r"  [a-z_]+:")
+SHORT_VALUE = re.compile(r"  (date|governorate|tactic|target_type|killed|wounded): \S+\n")
+
+
+@st.composite
+def ledger_texts(draw: st.DrawFn) -> str:
+    """A valid ledger in a random order and layout, with comments before,
+    inside (whole lines and after values) and after its records."""
+    records = draw(st.lists(incidents(), max_size=5, unique_by=lambda i: i.id))
+    rng = random.Random(draw(st.integers(0, 2**16)))
+    parts = [draw(comment()) + "\n" for _ in range(draw(st.integers(0, 2)))]
+    for incident in records:
+        lines = writer.dump_record(incident).splitlines(keepends=True)
+        keys = [n for n, line in enumerate(lines) if n and KEY_LINE.match(line)]
+        for at in sorted(rng.sample(keys, min(len(keys), rng.randrange(0, 3))), reverse=True):
+            lines.insert(at, "  " + draw(comment()) + "\n")  # a whole line, between two keys
+        for n, line in enumerate(lines):
+            if SHORT_VALUE.fullmatch(line) and rng.random() < 0.2:
+                lines[n] = line[:-1] + "  " + draw(comment()) + "\n"  # after a value
+        before = [draw(comment()) + "\n" + "\n" * rng.randrange(0, 2) for _ in range(draw(st.integers(0, 2)))]
+        parts.append("".join(before) + "".join(lines))
+        if not parts[-1].endswith("\n\n"):
+            parts.append("\n" * rng.randrange(0, 3))
+    parts += [draw(comment()) + "\n" for _ in range(draw(st.integers(0, 2)))]
+    return "".join(parts)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledger_texts())
+def test_fmt_keeps_the_data_and_the_comments_and_is_idempotent(text: str) -> None:
+    before = records_of(text)
+    once = format_text(text, "t.yaml")
+    assert records_of(once) == sorted(before, key=sort_key)
+    assert sorted(comment_texts(once)) == sorted(comment_texts(text))
+    assert format_text(once, "t.yaml") == once
