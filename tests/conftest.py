@@ -79,6 +79,8 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Result
     for var in ("IRAQSEC_LEDGER", "GITHUB_ACTIONS", "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("COLUMNS", "80")
+    # Never touch the user's cache: each test gets its own.
+    monkeypatch.setenv("IRAQSEC_CACHE_DIR", str(tmp_path / ".iraqsec-cache"))
 
     def _run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
         runner = CliRunner()

@@ -16,6 +16,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .findings import Finding
 from .loader import RawRecord, load_file
@@ -28,6 +29,10 @@ from .rules import (
     registry_rules,
     validate_record,
 )
+
+if TYPE_CHECKING:
+    from .cache import Snapshot
+    from .query import Filters
 
 ENV_VAR = "IRAQSEC_LEDGER"
 ACTORS_FILE = "actors.yaml"
@@ -47,10 +52,21 @@ class Ledger:
     record_count: int
     registry: ActorRegistry | None = None
     actor_files: list[str] = field(default_factory=list)
+    # Set when read from the cache: incidents come from it, `entries` is empty.
+    snapshot: Snapshot | None = None
 
     @property
     def incidents(self) -> list[Incident]:
+        if self.snapshot is not None:
+            return self.snapshot.incidents()
         return [incident for incident, _ in self.entries]
+
+    def candidates(self, filters: Filters) -> list[Incident]:
+        """The incidents `filters` may match (all of them, or only those of the
+        months it names when the cache can find those directly)."""
+        if self.snapshot is not None and filters.months:
+            return self.snapshot.in_months(filters.months)
+        return self.incidents
 
     @property
     def errors(self) -> list[Finding]:
@@ -155,3 +171,25 @@ def _load_actors(files: Sequence[tuple[Path, str]], findings: list[Finding]) -> 
                 actors.append((actor, raw))
     findings += registry_rules(actors)
     return ActorRegistry([a for a, _ in actors]), [s for _, s in files]
+
+
+def load_cached(paths: Sequence[str]) -> Ledger:
+    """Like `load`, through the cache: a ledger without errors is read from
+    it when nothing changed, and stored after a full load otherwise."""
+    from . import cache
+
+    files = expand(paths)
+    watched = [p for p, _ in files] + [p for p, _ in actor_files(files)]
+    snapshot = cache.read(watched)
+    if snapshot is not None:
+        actors = snapshot.actors()
+        return Ledger(snapshot.payload["files"], [], snapshot.findings(), snapshot.payload["record_count"],
+                      None if actors is None else ActorRegistry(actors), snapshot.payload["actor_files"],
+                      snapshot)
+    stamp = cache.key(watched)  # before reading, so that an edit during the load is not cached
+    ledger = load(paths)
+    if not ledger.errors:
+        actors = None if ledger.registry is None else ledger.registry.actors
+        cache.write(watched, stamp, cache.encode(ledger.incidents, actors, ledger.findings, ledger.files,
+                                                 ledger.record_count, ledger.actor_files))
+    return ledger

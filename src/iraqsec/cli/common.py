@@ -9,10 +9,9 @@ from typing import Any
 
 import click
 
-from ..ledger import Ledger, LedgerNotFound, default_paths, load
+from ..ledger import Ledger, LedgerNotFound, default_paths, load, load_cached
 from ..model import Incident
 from ..query import Filters, select
-from ..render import console
 from ..writer import atomic_write
 from .options import resolve_actors
 
@@ -30,9 +29,9 @@ def ledger_paths(ctx: click.Context, override: Sequence[str] = ()) -> list[str]:
     return default_paths(given)
 
 
-def load_ledger(paths: Sequence[str]) -> Ledger:
+def load_ledger(paths: Sequence[str], cached: bool = False) -> Ledger:
     try:
-        return load(paths)
+        return load_cached(paths) if cached else load(paths)
     except LedgerNotFound as exc:
         raise UsageFailure(str(exc)) from None
     except OSError as exc:
@@ -41,7 +40,8 @@ def load_ledger(paths: Sequence[str]) -> Ledger:
 
 def open_ledger(ctx: click.Context) -> Ledger:
     """The ledger for a reading command; refuses one with errors (exit 1)."""
-    ledger = load_ledger(ledger_paths(ctx))
+    use_cache = (ctx.find_root().obj or {}).get("cache", True)
+    ledger = load_ledger(ledger_paths(ctx), cached=use_cache)
     errors = ledger.errors
     if errors:
         for finding in errors[:MAX_SHOWN_ERRORS]:
@@ -61,10 +61,10 @@ def selected(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filters, lis
     if ledger.registry is not None:
         registry = ledger.registry
         filters = resolve_actors(filters, registry.canonical, sorted(registry.names))
-    else:
+    elif filters.actors:
         names = {a.casefold(): a for i in ledger.incidents for a in i.actors}
         filters = resolve_actors(filters, lambda n: names.get(n.casefold()), sorted(names.values()))
-    return ledger, filters, select(ledger.incidents, filters)
+    return ledger, filters, select(ledger.candidates(filters), filters)
 
 
 def emit(text: str) -> None:
@@ -75,6 +75,8 @@ def emit(text: str) -> None:
 def draw(renderables: Sequence[Any], save_svg: str | None = None, save_html: str | None = None,
          title: str = "iraqsec") -> None:
     """Print to the terminal and save exactly that drawing when asked."""
+    from ..render import console  # here: rich is only needed for drawings
+
     out = console(record=bool(save_svg or save_html))
     for renderable in renderables:
         out.print(renderable)

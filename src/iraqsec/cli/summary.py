@@ -6,7 +6,6 @@ import click
 
 from .. import plain
 from ..query import Filters
-from ..render import pivot_table, summary_table
 from ..reports import FIELDS, Measures, month_span, pivot, strip_unreported, summary_rows
 from .common import draw, emit, selected
 from .options import filter_options, output_format, save_options
@@ -43,9 +42,13 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
     elif fmt == "markdown":
         emit(_markdown(rows, fields, headers))
     elif len(fields) == 2 and "month" in fields:
+        from ..render import pivot_table  # here: rich only for drawings
+
         other = fields[1] if fields[0] == "month" else fields[0]
         draw([pivot_table(pivot(chosen, other, months), other)], save_svg, save_html, "iraqsec summary")
     else:
+        from ..render import summary_table
+
         total = Measures()
         for incident in chosen:
             total.add(incident)
