@@ -38,6 +38,8 @@ QUERIES = [
     ("list", "--format", "csv", "--search", "quoted"),
     ("summary", "--by", "month", "--by", "tactic", "--format", "json"),
     ("summary", "--by", "actor", "--format", "csv"),
+    ("summary", "--by", "governorate", "--search", "QUOTED", "--format", "markdown"),
+    ("trend", "--by", "tactic", "--format", "json"),
     ("show", "second", "--format", "json"),
 ]
 
@@ -97,8 +99,10 @@ def test_a_corrupt_or_foreign_cache_is_rebuilt(write: Callable[..., Path], run: 
     write(LEDGER)
     expected = run("-f", "incidents.yaml", "list", "--format", "json").output
     (cache,) = _cache_files(tmp_path)
-    for junk in (b"", b"\x00garbage", cache.read_bytes()[:100], b"\xe9\x03\x00\x00not marshal",
-                 b"\xa9\x03\xfa\x16iraqsec-ledger-cache-1"):
+    good = cache.read_bytes()
+    header = b"IRAQSEC-CACHE-1\n"
+    for junk in (b"", b"\x00garbage", good[:100], good[:-10], header, header + b"\xff" * 12 + b"x",
+                 header + bytes(12) + b"\xe9\x03", good.replace(b"2020", b"1999")):
         cache.write_bytes(junk)
         result = run("-f", "incidents.yaml", "list", "--format", "json")
         assert (result.exit_code, result.output) == (0, expected)

@@ -4,34 +4,44 @@ Where: `$IRAQSEC_CACHE_DIR`, else `$XDG_CACHE_HOME/iraqsec`, else
 `~/.cache/iraqsec`; never inside the repository.
 
 What: one file per set of ledger paths, holding the validated incidents and
-actors, the findings (warnings only: a ledger with errors is never cached)
-and an index of record numbers by month.  It is written with `marshal`,
+actors, the findings (warnings only: a ledger with errors is never cached),
+an index of record numbers by month (so `list --month` rebuilds only that
+month's models) and every incident's `Facts` in one block (so `summary`
+and `trend` rebuild no models at all).  It is written with `marshal`,
 which can only ever yield plain values (unlike pickle, loading a planted
 file cannot run code), and the models are rebuilt from those values.
 
 Never stale: the file records a key made of the cache format, the code that
 validates (size and mtime of its modules) and, for every ledger and actors
-file, its absolute path, size, mtime_ns, ctime_ns and inode.  Any write to a
+file, its absolute path, size, mtime_ns, ctime_ns and inode.  The file is
+mapped into memory and only the block a command needs is decoded: `list
+--month` rebuilds that month's models, `summary` reads only the Facts.  Any write to a
 file changes its ctime, which no program can set back, so an edit is always
-seen.  A file whose magic, key or structure does not match is ignored and
-replaced.  Writes go to a temporary file renamed into place, so concurrent
+seen.  A file whose magic, key, structure or checksums (CRC-32 of every part) do
+not match is ignored and replaced.  Writes go to a temporary file renamed into place, so concurrent
 processes see an old file or a new one, never a torn one.
 """
 
 from __future__ import annotations
 
+import array
 import contextlib
+import gc
 import hashlib
 import marshal
+import mmap
 import os
+import struct
 import tempfile
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .findings import Finding
 from .model import Actor, Incident, Source
+from .query import Facts, facts, sort_key
 
 MAGIC = "iraqsec-ledger-cache-1"
 _CODE = ("cache.py", "fastload.py", "ledger.py", "loader.py", "model.py", "rules.py", "vocab.py")
@@ -78,6 +88,18 @@ def _model_out(model: Incident | Actor, fields: tuple[str, ...]) -> tuple[tuple[
     return row, tuple(sorted(model.model_fields_set))
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Many small acyclic objects at once: the cyclic collector would only rescan them."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 class _Builder:
     """Models rebuilt from cached values without validating them again (they
     were validated when cached; the key guarantees nothing has changed)."""
@@ -113,16 +135,27 @@ class Snapshot:
         self.payload = payload
         self.builder = _Builder()
         self._all: list[Incident] | None = None
+        # All records are one block; offsets say where each one starts.
+        self.view = memoryview(payload["incidents"])
+        self.offsets = array.array("Q")
+        self.offsets.frombytes(payload["offsets"])
 
-    def _incident(self, blob: bytes) -> Incident:
-        row, fields_set = marshal.loads(blob)
+    def _incident(self, n: int) -> Incident:
+        start, end = self.offsets[n], self.offsets[n + 1]
+        row, fields_set = marshal.loads(self.view[start:end])
         built: Incident = self.builder.model(Incident, _INCIDENT_FIELDS, row, fields_set)
         return built
 
     def incidents(self) -> list[Incident]:
         if self._all is None:
-            self._all = [self._incident(blob) for blob in self.payload["incidents"]]
+            with _no_gc():
+                self._all = [self._incident(n) for n in range(len(self.offsets) - 1)]
         return self._all
+
+    def facts(self) -> list[Facts]:
+        """Every incident as `Facts`, in ledger order."""
+        with _no_gc():
+            return [Facts._make(row) for row in marshal.loads(self.payload["facts"])]
 
     def in_months(self, months: Sequence[str]) -> list[Incident]:
         """The incidents of these months, in ledger order."""
@@ -130,8 +163,8 @@ class Snapshot:
             return [i for i in self._all if i.month in months]
         index: dict[str, list[int]] = self.payload["months"]
         numbers = sorted(n for m in set(months) for n in index.get(m, ()))
-        blobs = self.payload["incidents"]
-        return [self._incident(blobs[n]) for n in numbers]
+        with _no_gc():
+            return [self._incident(n) for n in numbers]
 
     def actors(self) -> list[Actor] | None:
         if self.payload["actors"] is None:
@@ -142,14 +175,30 @@ class Snapshot:
         return [Finding(*f) for f in self.payload["findings"]]
 
 
+def _facts_rows(incidents: Sequence[Incident]) -> list[tuple[Any, ...]]:
+    """Facts rows sorted by date and id (so that sorting them again is a
+    single pass), recurring values shared (marshal then writes each once)."""
+    shared: dict[Any, Any] = {}
+    rows = []
+    for incident in sorted(incidents, key=sort_key):
+        row = facts(incident)
+        rows.append(tuple(shared.setdefault(v, v) if isinstance(v, str) and len(v) <= 40 else v for v in row))
+    return rows
+
+
 def encode(incidents: Sequence[Incident], actors: Sequence[Actor] | None, findings: Sequence[Finding],
            files: Sequence[str], record_count: int, actor_files: Sequence[str]) -> dict[str, Any]:
     months: dict[str, list[int]] = {}
-    for n, incident in enumerate(incidents):
+    blobs = [marshal.dumps(_model_out(i, _INCIDENT_FIELDS)) for i in incidents]
+    offsets = array.array("Q", [0])
+    for n, (incident, blob) in enumerate(zip(incidents, blobs, strict=True)):
         months.setdefault(incident.month, []).append(n)
+        offsets.append(offsets[-1] + len(blob))
     return {
-        "incidents": [marshal.dumps(_model_out(i, _INCIDENT_FIELDS)) for i in incidents],
+        "incidents": b"".join(blobs),
+        "offsets": offsets.tobytes(),
         "months": months,
+        "facts": marshal.dumps(_facts_rows(incidents)),
         "actors": None if actors is None else [_model_out(a, _ACTOR_FIELDS) for a in actors],
         "findings": [(f.path, f.line, f.col, f.severity, f.rule, f.message) for f in findings],
         "files": list(files),
@@ -161,22 +210,46 @@ def encode(incidents: Sequence[Incident], actors: Sequence[Actor] | None, findin
 # --- files ---------------------------------------------------------------------
 
 
+# The file: HEADER, the length and CRC-32 of the metadata, the metadata
+# (marshal: magic, key, the small values, where each block lies), then the
+# big blocks.  Reading maps the file and decodes only what a command needs.
+HEADER = b"IRAQSEC-CACHE-1\n"
+_BLOCKS = ("incidents", "facts")
+_LENGTH = struct.Struct("<QI")  # metadata length and CRC-32
+
+
 def read(files: Sequence[Path]) -> Snapshot | None:
     """The cached snapshot for these files, or None (missing, stale, corrupt)."""
     try:
         wanted = key(files)
-        blob = cache_file(files).read_bytes()
-        magic, found, payload = marshal.loads(blob)
-    except (OSError, ValueError, EOFError, TypeError):
+        with cache_file(files).open("rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        view = memoryview(mapped)
+        if bytes(view[: len(HEADER)]) != HEADER:
+            return None
+        base = len(HEADER) + _LENGTH.size
+        length, crc = _LENGTH.unpack(view[len(HEADER) : base])
+        meta = view[base : base + length]
+        if zlib.crc32(meta) != crc:
+            return None
+        magic, found, payload = marshal.loads(meta)
+        if magic != MAGIC or found != wanted or not isinstance(payload, dict):
+            return None
+        base += length
+        for name, (start, size, crc) in payload.pop("blocks").items():
+            if name not in _BLOCKS or not 0 <= start <= start + size <= len(view) - base:
+                return None
+            payload[name] = view[base + start : base + start + size]
+            if zlib.crc32(payload[name]) != crc:  # about 10 ms per 100 MB: corruption is caught
+                return None
+    except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, struct.error):
         return None
-    if magic != MAGIC or found != wanted or not isinstance(payload, dict) or not _well_formed(payload):
-        return None
-    return Snapshot(payload)
+    return Snapshot(payload) if _well_formed(payload) else None
 
 
 def _well_formed(payload: dict[str, Any]) -> bool:
-    expected = {"incidents": list, "months": dict, "findings": list, "files": list, "record_count": int,
-                "actor_files": list}
+    expected = {"incidents": memoryview, "offsets": bytes, "months": dict, "facts": memoryview, "findings": list,
+                "files": list, "record_count": int, "actor_files": list}
     return all(isinstance(payload.get(k), t) for k, t in expected.items()) and \
         (payload.get("actors") is None or isinstance(payload["actors"], list))
 
@@ -190,11 +263,17 @@ def write(files: Sequence[Path], stamp: tuple[Any, ...], payload: dict[str, Any]
             return
         target = cache_file(files)
         target.parent.mkdir(parents=True, exist_ok=True)
-        data = marshal.dumps((MAGIC, stamp, payload))
+        small = {k: v for k, v in payload.items() if k not in _BLOCKS}
+        small["blocks"], at = {}, 0
+        for name in _BLOCKS:
+            small["blocks"][name] = (at, len(payload[name]), zlib.crc32(payload[name]))
+            at += len(payload[name])
+        meta = marshal.dumps((MAGIC, stamp, small))
+        parts = [HEADER, _LENGTH.pack(len(meta), zlib.crc32(meta)), meta, *(payload[name] for name in _BLOCKS)]
         fd, tmp = tempfile.mkstemp(prefix=".ledger-", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                handle.writelines(parts)
             os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -32,7 +32,7 @@ from .rules import (
 
 if TYPE_CHECKING:
     from .cache import Snapshot
-    from .query import Filters
+    from .query import Facts, Filters
 
 ENV_VAR = "IRAQSEC_LEDGER"
 ACTORS_FILE = "actors.yaml"
@@ -67,6 +67,10 @@ class Ledger:
         if self.snapshot is not None and filters.months:
             return self.snapshot.in_months(filters.months)
         return self.incidents
+
+    def facts(self) -> list[Facts] | None:
+        """Every incident's `Facts` when the cache holds them, else None."""
+        return None if self.snapshot is None else self.snapshot.facts()
 
     @property
     def errors(self) -> list[Finding]:

@@ -11,7 +11,7 @@ import click
 
 from ..ledger import Ledger, LedgerNotFound, default_paths, load, load_cached
 from ..model import Incident
-from ..query import Filters, select
+from ..query import Filters, Record, select
 from ..writer import atomic_write
 from .options import resolve_actors
 
@@ -58,13 +58,28 @@ def selected(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filters, lis
     """The ledger, the filters with actors resolved, and the matching incidents
     in date-then-id order."""
     ledger = open_ledger(ctx)
+    filters = _resolved(ledger, filters)
+    return ledger, filters, select(ledger.candidates(filters), filters)
+
+
+def selected_records(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filters, list[Record]]:
+    """Like `selected`, for reports that read only what `Facts` holds (from
+    the cache, no models are rebuilt) and do not depend on order (they
+    group): the matching records come unsorted."""
+    ledger = open_ledger(ctx)
+    filters = _resolved(ledger, filters)
+    pool: list[Record] = list(ledger.facts() or ledger.candidates(filters))
+    return ledger, filters, [r for r in pool if filters.matches(r)]
+
+
+def _resolved(ledger: Ledger, filters: Filters) -> Filters:
     if ledger.registry is not None:
         registry = ledger.registry
-        filters = resolve_actors(filters, registry.canonical, sorted(registry.names))
-    elif filters.actors:
+        return resolve_actors(filters, registry.canonical, sorted(registry.names))
+    if filters.actors:
         names = {a.casefold(): a for i in ledger.incidents for a in i.actors}
-        filters = resolve_actors(filters, lambda n: names.get(n.casefold()), sorted(names.values()))
-    return ledger, filters, select(ledger.candidates(filters), filters)
+        return resolve_actors(filters, lambda n: names.get(n.casefold()), sorted(names.values()))
+    return filters
 
 
 def emit(text: str) -> None:

@@ -7,7 +7,7 @@ import click
 from .. import plain
 from ..query import Filters
 from ..reports import FIELDS, Measures, month_span, pivot, strip_unreported, summary_rows
-from .common import draw, emit, selected
+from .common import draw, emit, selected_records
 from .options import filter_options, output_format, save_options
 
 
@@ -29,7 +29,7 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
     rows, the other field's values as columns, every month shown."""
     if len(by) > 2 or len(set(by)) != len(by):
         raise click.UsageError("give --by once or twice, with different fields")
-    _, filters, chosen = selected(ctx, filters)
+    _, filters, chosen = selected_records(ctx, filters)
     fields = [FIELDS[b] for b in by]
     months = _months(filters, chosen)
     rows = summary_rows(chosen, fields, months)
