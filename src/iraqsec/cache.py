@@ -195,7 +195,7 @@ def encode(incidents: Sequence[Incident], actors: Sequence[Actor] | None, findin
         months.setdefault(incident.month, []).append(n)
         offsets.append(offsets[-1] + len(blob))
     return {
-        "incidents": b"".join(blobs),
+        "incidents": blobs,  # written one after another: no 60 MB copy joined in memory
         "offsets": offsets.tobytes(),
         "months": months,
         "facts": marshal.dumps(_facts_rows(incidents)),
@@ -265,11 +265,16 @@ def write(files: Sequence[Path], stamp: tuple[Any, ...], payload: dict[str, Any]
         target.parent.mkdir(parents=True, exist_ok=True)
         small = {k: v for k, v in payload.items() if k not in _BLOCKS}
         small["blocks"], at = {}, 0
-        for name in _BLOCKS:
-            small["blocks"][name] = (at, len(payload[name]), zlib.crc32(payload[name]))
-            at += len(payload[name])
+        blocks = {name: payload[name] if isinstance(payload[name], list) else [payload[name]] for name in _BLOCKS}
+        for name, pieces in blocks.items():
+            size, crc = 0, 0
+            for piece in pieces:
+                size, crc = size + len(piece), zlib.crc32(piece, crc)
+            small["blocks"][name] = (at, size, crc)
+            at += size
         meta = marshal.dumps((MAGIC, stamp, small))
-        parts = [HEADER, _LENGTH.pack(len(meta), zlib.crc32(meta)), meta, *(payload[name] for name in _BLOCKS)]
+        parts = [HEADER, _LENGTH.pack(len(meta), zlib.crc32(meta)), meta,
+                 *(piece for name in _BLOCKS for piece in blocks[name])]
         fd, tmp = tempfile.mkstemp(prefix=".ledger-", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
