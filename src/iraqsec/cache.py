@@ -32,11 +32,14 @@ import marshal
 import mmap
 import os
 import struct
+import sys
 import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+import pydantic
 
 from . import __version__
 from .findings import Finding
@@ -62,7 +65,8 @@ def key(files: Sequence[Path]) -> tuple[Any, ...]:
     """What the cached content depends on; any change makes a new key."""
     here = Path(__file__).resolve().parent
     code = tuple((name, *_stat(here / name)[1:3]) for name in _CODE)
-    return (MAGIC, __version__, code, tuple(_stat(path) for path in files))
+    versions = (__version__, pydantic.VERSION, sys.version_info[:2])  # what the models and marshal depend on
+    return (MAGIC, versions, code, tuple(_stat(path) for path in files))
 
 
 def _stat(path: Path) -> tuple[str, int, int, int, int]:
