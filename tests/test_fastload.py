@@ -98,3 +98,27 @@ def test_canonical_layout_takes_the_fast_path() -> None:
     assert records[0].data["place"] == 'Said: "here"'
     assert records[0].data["summary"] == "One.\nTwo."
     assert records[0].positions[("sources", 1, "published")] == (19, 7)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from([*NASTY, "\n- ", "\n- id: x\n", "\n\n"])),
+                min_size=1, max_size=4))
+def test_any_text_reads_the_same_as_the_strict_loader(edits: list[tuple[int, str]]) -> None:
+    """Fast for the whole file, record by record, or strict: always the strict result."""
+    folded = VALID.replace("  summary: Synthetic test record.", "  summary: >-\n    Folded\n    text.")
+    text = "# SYNTHETIC\n\n" + VALID + "\n" + folded.replace("2020-09-06-baghdad", "b") + "\n" + \
+        VALID.replace("2020-09-06-baghdad", "c")
+    for at, piece in edits:
+        at %= len(text) + 1
+        text = text[:at] + piece + text[at:]
+    _same(parse_text(text, "l.yaml"), parse_text(text, "l.yaml", fast=False))
+
+
+def test_one_odd_record_is_read_strictly_the_others_fast() -> None:
+    folded = VALID.replace("  summary: Synthetic test record.", "  summary: >-\n    Folded\n    text.")
+    text = VALID + "\n" + folded.replace("2020-09-06-baghdad", "b")
+    assert fastload.parse_canonical(text, "l.yaml") is None
+    records = fastload.parse_by_record(text, "l.yaml", lambda t, p: parse_text(t, p, fast=False).records)
+    assert records is not None
+    assert [(r.line, r.data["summary"], r.positions[("sources", 0)]) for r in records] == [
+        (1, "Synthetic test record.", (15, 7)), (17, "Folded text.", (33, 7))]

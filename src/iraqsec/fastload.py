@@ -28,6 +28,7 @@ import functools
 import gc
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .loader import _DATE_KEYS, _IMPLICIT_START, Path_, Pos, RawRecord, plain_value
@@ -53,6 +54,34 @@ _SPACES = [" " * n for n in range(_MAX_INDENT + 4)]
 _typed = functools.lru_cache(maxsize=8192)(plain_value)
 
 
+Strict = Callable[[str, str], "list[RawRecord] | None"]
+
+
+def parse_by_record(text: str, path: str, strict: Strict) -> list[RawRecord] | None:
+    """The records of a ledger, read fast where its layout is canonical and
+    record by record by `strict` where not; None to have the whole file read
+    strictly.
+
+    `strict` reads one record's text, giving None when it has findings:
+    then the whole file goes to the strict loader, so that findings (and
+    where a syntax error stops the reading) are exactly the strict loader's.
+    A line starting with `- ` at column 0 always opens a new item of the
+    top-level list (record content is indented; a quoted or flow value that
+    swallowed such a line would leave its own piece unterminated, which is a
+    finding).  So the piece from one such line to the next reads the same
+    alone as within the file, lines shifted.  Files with document markers or
+    directives at column 0, or with unusual characters anywhere, are left
+    whole to the strict loader."""
+    return parse_canonical(text, path, strict)
+
+
+def _shifted(record: RawRecord, lines: int) -> RawRecord:
+    if lines:
+        record.line += lines
+        record.positions = {k: (line + lines, col) for k, (line, col) in record.positions.items()}
+    return record
+
+
 def _unusual(text: str) -> bool:
     if not text.isascii():
         return _UNUSUAL.search(text) is not None
@@ -66,19 +95,23 @@ _PRINTABLE_ASCII = dict.fromkeys(range(0x20, 0x7F))
 
 
 class _Unrecognised(Exception):
-    """The text is outside the canonical layout: use the strict loader."""
+    """This record (or the text) is outside the canonical layout."""
 
 
-def parse_canonical(text: str, path: str) -> list[RawRecord] | None:
+class _Whole(Exception):
+    """The file as a whole must go to the strict loader."""
+
+
+def parse_canonical(text: str, path: str, strict: Strict | None = None) -> list[RawRecord] | None:
     """The records of a ledger in the canonical layout, or None when the text
-    is not entirely in that layout."""
+    is not entirely in that layout (with `strict`: see parse_by_record)."""
     if not text or _unusual(text):
         return None
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of small containers, none cyclic: skip the collector's passes
     try:
-        return _Reader(text.split("\n"), path).records()
-    except _Unrecognised:
+        return _Reader(text.split("\n"), path, strict).records()
+    except (_Unrecognised, _Whole):
         return None
     finally:
         if collecting:
@@ -86,9 +119,11 @@ def parse_canonical(text: str, path: str) -> list[RawRecord] | None:
 
 
 class _Reader:
-    def __init__(self, lines: list[str], path: str) -> None:
+    def __init__(self, lines: list[str], path: str, strict: Strict | None = None) -> None:
         self.lines = lines
         self.path = path
+        self.strict = strict
+        self.splittable: bool | None = None  # may records be read one by one? (decided when needed)
         self.keys: set[str] = set()  # keys already known to read as text
         # Key paths are shared between records: 100,000 records would
         # otherwise hold two million equal little tuples.
@@ -101,28 +136,57 @@ class _Reader:
         return path
 
     def records(self) -> list[RawRecord]:
-        lines, out = self.lines, []
-        i, after_blank = 0, True
+        lines, out = self.lines, list[RawRecord]()
+        i, after_blank, last_fast = 0, True, -1
         while i < len(lines):
             line = lines[i]
             if not line:
                 i, after_blank = i + 1, True
             elif line[0] == "#" and after_blank:
                 i += 1  # a comment between records (or a header)
-            elif line.startswith("- ") and after_blank:
-                record = RawRecord(self.path, i + 1, 3, None)
-                data: dict[str, Any] = {}
-                i = self._mapping(i, 2, data, record.positions, ())
-                record.data = data
-                out.append(record)
+            elif line.startswith("- ") and (after_blank or self.strict):
+                try:
+                    i, last_fast = self._record(i, out), i
+                except _Unrecognised:
+                    i, last_fast = self._strict_piece(i, out), -1
                 after_blank = False
-                if i < len(lines) and lines[i]:
-                    raise _Unrecognised  # a record ends at a blank line or the end
+            elif last_fast >= 0 and self.strict:
+                out.pop()  # text after a record that looked complete: read it all strictly
+                i, last_fast = self._strict_piece(last_fast, out), -1
             else:
                 raise _Unrecognised
         if not out:
             raise _Unrecognised  # empty or comment-only: the strict loader decides
         return out
+
+    def _record(self, i: int, out: list[RawRecord]) -> int:
+        record = RawRecord(self.path, i + 1, 3, None)
+        data: dict[str, Any] = {}
+        end = self._mapping(i, 2, data, record.positions, ())
+        if end < len(self.lines) and self.lines[end]:
+            raise _Unrecognised  # a record ends at a blank line or the end
+        record.data = data
+        out.append(record)
+        return end
+
+    def _strict_piece(self, start: int, out: list[RawRecord]) -> int:
+        """Read the lines from `start` to the next `- ` at column 0 strictly."""
+        lines = self.lines
+        if self.strict is None:
+            raise _Whole
+        if self.splittable is None:
+            self.splittable = not any(line.startswith(("---", "...", "%")) for line in lines)
+        if not self.splittable:
+            raise _Whole
+        end = start + 1
+        while end < len(lines) and not lines[end].startswith("- "):
+            end += 1
+        piece = "\n".join(lines[start:end]) + ("\n" if end < len(lines) else "")
+        found = self.strict(piece, self.path)
+        if found is None:
+            raise _Whole
+        out.extend(_shifted(record, start) for record in found)
+        return end
 
     # -- structure -------------------------------------------------------------
 

@@ -110,11 +110,21 @@ def parse_text(text: str, path: str, fast: bool = True) -> LoadedFile:
     `fmt` writes is read by a fast exact parser (see fastload.py); any text
     it does not fully recognise goes through the strict event builder."""
     if fast:
-        from .fastload import parse_canonical  # here: fastload imports this module
+        from .fastload import parse_by_record  # here: fastload imports this module
 
-        records = parse_canonical(text, path)
+        records = parse_by_record(text, path, _strict_records)
         if records is not None:
             return LoadedFile(path, records, [])
+    return _parse_strict(text, path)
+
+
+def _strict_records(text: str, path: str) -> list[RawRecord] | None:
+    """The records of a piece of ledger text, or None if it has findings."""
+    loaded = _parse_strict(text, path)
+    return None if loaded.findings else loaded.records
+
+
+def _parse_strict(text: str, path: str) -> LoadedFile:
     builder = _Builder(path)
     parser = _Parser(text)
     try:
