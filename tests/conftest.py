@@ -73,12 +73,15 @@ def write(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Result]:
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Result]:
     """Run the CLI in tmp_path with a clean environment and an 80-column terminal."""
     monkeypatch.chdir(tmp_path)
     for var in ("IRAQSEC_LEDGER", "GITHUB_ACTIONS", "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("COLUMNS", "80")
+    # Never touch the user's cache: each test gets its own.
+    monkeypatch.setenv("IRAQSEC_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
     def _run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
         runner = CliRunner()

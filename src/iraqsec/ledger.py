@@ -11,10 +11,12 @@ actor registry.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .findings import Finding
 from .loader import RawRecord, load_file
@@ -27,6 +29,10 @@ from .rules import (
     registry_rules,
     validate_record,
 )
+
+if TYPE_CHECKING:
+    from .cache import Snapshot
+    from .query import Facts, Filters
 
 ENV_VAR = "IRAQSEC_LEDGER"
 ACTORS_FILE = "actors.yaml"
@@ -46,10 +52,25 @@ class Ledger:
     record_count: int
     registry: ActorRegistry | None = None
     actor_files: list[str] = field(default_factory=list)
+    # Set when read from the cache: incidents come from it, `entries` is empty.
+    snapshot: Snapshot | None = None
 
     @property
     def incidents(self) -> list[Incident]:
+        if self.snapshot is not None:
+            return self.snapshot.incidents()
         return [incident for incident, _ in self.entries]
+
+    def candidates(self, filters: Filters) -> list[Incident]:
+        """The incidents `filters` may match (all of them, or only those of the
+        months it names when the cache can find those directly)."""
+        if self.snapshot is not None and filters.months:
+            return self.snapshot.in_months(filters.months)
+        return self.incidents
+
+    def facts(self) -> list[Facts] | None:
+        """Every incident's `Facts` when the cache holds them, else None."""
+        return None if self.snapshot is None else self.snapshot.facts()
 
     @property
     def errors(self) -> list[Finding]:
@@ -106,6 +127,18 @@ def actor_files(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
 
 def load(paths: Sequence[str]) -> Ledger:
     """Load and check a ledger; raises LedgerNotFound only for missing paths."""
+    collecting = gc.isenabled()
+    # Loading builds a great many small acyclic objects; the cyclic collector
+    # would rescan them all again and again (a third of the time at scale).
+    gc.disable()
+    try:
+        return _load(paths)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(paths: Sequence[str]) -> Ledger:
     files = expand(paths)
     findings: list[Finding] = []
     raws: list[RawRecord] = []
@@ -142,3 +175,25 @@ def _load_actors(files: Sequence[tuple[Path, str]], findings: list[Finding]) -> 
                 actors.append((actor, raw))
     findings += registry_rules(actors)
     return ActorRegistry([a for a, _ in actors]), [s for _, s in files]
+
+
+def load_cached(paths: Sequence[str]) -> Ledger:
+    """Like `load`, through the cache: a ledger without errors is read from
+    it when nothing changed, and stored after a full load otherwise."""
+    from . import cache
+
+    files = expand(paths)
+    watched = [p for p, _ in files] + [p for p, _ in actor_files(files)]
+    snapshot = cache.read(watched)
+    if snapshot is not None:
+        actors = snapshot.actors()
+        return Ledger(snapshot.payload["files"], [], snapshot.findings(), snapshot.payload["record_count"],
+                      None if actors is None else ActorRegistry(actors), snapshot.payload["actor_files"],
+                      snapshot)
+    stamp = cache.key(watched)  # before reading, so that an edit during the load is not cached
+    ledger = load(paths)
+    if not ledger.errors:
+        actors = None if ledger.registry is None else ledger.registry.actors
+        cache.write(watched, stamp, cache.encode(ledger.incidents, actors, ledger.findings, ledger.files,
+                                                 ledger.record_count, ledger.actor_files))
+    return ledger

@@ -86,8 +86,7 @@ class _Stop(Exception):
 def load_file(path: Path, display: str | None = None) -> LoadedFile:
     """Read and parse one ledger file; never raises for bad content."""
     shown = display if display is not None else str(path)
-    data = path.read_bytes()
-    text, finding = decode(data, shown)
+    text, finding = decode(path.read_bytes(), shown)  # the bytes are freed once decoded
     if finding is not None:
         return LoadedFile(shown, [], [finding])
     return parse_text(text, shown)
@@ -109,7 +108,26 @@ def decode(data: bytes, path: str) -> tuple[str, Finding | None]:
                          f"bytes {bad} are not valid UTF-8; save the file as UTF-8")
 
 
-def parse_text(text: str, path: str) -> LoadedFile:
+def parse_text(text: str, path: str, fast: bool = True) -> LoadedFile:
+    """Records and findings of a ledger's text.  The canonical layout that
+    `fmt` writes is read by a fast exact parser (see fastload.py); any text
+    it does not fully recognise goes through the strict event builder."""
+    if fast:
+        from .fastload import parse_by_record  # here: fastload imports this module
+
+        records = parse_by_record(text, path, _strict_records)
+        if records is not None:
+            return LoadedFile(path, records, [])
+    return _parse_strict(text, path)
+
+
+def _strict_records(text: str, path: str) -> list[RawRecord] | None:
+    """The records of a piece of ledger text, or None if it has findings."""
+    loaded = _parse_strict(text, path)
+    return None if loaded.findings else loaded.records
+
+
+def _parse_strict(text: str, path: str) -> LoadedFile:
     builder = _Builder(path)
     parser = _Parser(text)
     try:
@@ -336,6 +354,12 @@ def _scalar_value(event: Any, as_written: bool) -> Any:
     text: str = event.value
     if event.style or event.tag is not None:  # quoted, block, or tagged
         return text
+    return plain_value(text, as_written)
+
+
+def plain_value(text: str, as_written: bool) -> Any:
+    """The value of an untagged plain scalar, resolved as YAML 1.1 does
+    (numbers, booleans, null, dates), except that date keys keep their text."""
     if not text:
         return None
     if text[0] not in _IMPLICIT_START:

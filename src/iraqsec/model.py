@@ -31,9 +31,12 @@ ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 TAG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-# C0 and C1 control characters and DEL; tab and newline are judged by the
-# loader, which knows whether the text was a block scalar.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 control characters and DEL, the Unicode line and paragraph
+# separators, a stray byte-order mark and the noncharacters U+FFFE/U+FFFF:
+# none is text a curator means, and YAML cannot carry some of them beside a
+# line break.  Tab and newline are judged by the loader, which knows whether
+# the text was a block scalar.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def today() -> dt.date:

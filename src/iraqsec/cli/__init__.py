@@ -52,11 +52,13 @@ class LazyGroup(click.Group):
 @click.option("-f", "--ledger", "ledgers", multiple=True, metavar="PATH",
               help="Ledger file or directory (repeatable). Default: $IRAQSEC_LEDGER, "
                    "then ./data/incidents.yaml, then the ledger shipped with iraqsec.")
+@click.option("--no-cache", is_flag=True,
+              help="Read the ledger in full, neither using nor updating the cache of validated records.")
 @click.pass_context
-def main(ctx: click.Context, ledgers: tuple[str, ...]) -> None:
+def main(ctx: click.Context, ledgers: tuple[str, ...], no_cache: bool) -> None:
     """A sourced ledger of attacks on US forces, diplomatic missions and
     contractors in Iraq, 2019-2020."""
-    ctx.obj = {"ledgers": ledgers}
+    ctx.obj = {"ledgers": ledgers, "cache": not no_cache}
 
 
 def _run() -> Any:  # pragma: no cover - console-script shim

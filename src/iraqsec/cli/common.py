@@ -10,10 +10,9 @@ from typing import Any
 
 import click
 
-from ..ledger import Ledger, LedgerNotFound, default_paths, load
+from ..ledger import Ledger, LedgerNotFound, default_paths, load, load_cached
 from ..model import Incident
-from ..query import Filters, select
-from ..render import console
+from ..query import Filters, Record, select
 from ..writer import atomic_write
 from .options import resolve_actors
 
@@ -31,9 +30,9 @@ def ledger_paths(ctx: click.Context, override: Sequence[str] = ()) -> list[str]:
     return default_paths(given)
 
 
-def load_ledger(paths: Sequence[str]) -> Ledger:
+def load_ledger(paths: Sequence[str], cached: bool = False) -> Ledger:
     try:
-        return load(paths)
+        return load_cached(paths) if cached else load(paths)
     except LedgerNotFound as exc:
         raise UsageFailure(str(exc)) from None
     except OSError as exc:
@@ -42,7 +41,8 @@ def load_ledger(paths: Sequence[str]) -> Ledger:
 
 def open_ledger(ctx: click.Context) -> Ledger:
     """The ledger for a reading command; refuses one with errors (exit 1)."""
-    ledger = load_ledger(ledger_paths(ctx))
+    use_cache = (ctx.find_root().obj or {}).get("cache", True)
+    ledger = load_ledger(ledger_paths(ctx), cached=use_cache)
     errors = ledger.errors
     if errors:
         for finding in errors[:MAX_SHOWN_ERRORS]:
@@ -59,13 +59,28 @@ def selected(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filters, lis
     """The ledger, the filters with actors resolved, and the matching incidents
     in date-then-id order."""
     ledger = open_ledger(ctx)
+    filters = _resolved(ledger, filters)
+    return ledger, filters, select(ledger.candidates(filters), filters)
+
+
+def selected_records(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filters, list[Record]]:
+    """Like `selected`, for reports that read only what `Facts` holds (from
+    the cache, no models are rebuilt) and do not depend on order (they
+    group): the matching records come unsorted."""
+    ledger = open_ledger(ctx)
+    filters = _resolved(ledger, filters)
+    pool: list[Record] = list(ledger.facts() or ledger.candidates(filters))
+    return ledger, filters, [r for r in pool if filters.matches(r)]
+
+
+def _resolved(ledger: Ledger, filters: Filters) -> Filters:
     if ledger.registry is not None:
         registry = ledger.registry
-        filters = resolve_actors(filters, registry.canonical, sorted(registry.names))
-    else:
+        return resolve_actors(filters, registry.canonical, sorted(registry.names))
+    if filters.actors:
         names = {a.casefold(): a for i in ledger.incidents for a in i.actors}
-        filters = resolve_actors(filters, lambda n: names.get(n.casefold()), sorted(names.values()))
-    return ledger, filters, select(ledger.incidents, filters)
+        return resolve_actors(filters, lambda n: names.get(n.casefold()), sorted(names.values()))
+    return filters
 
 
 def emit(text: str) -> None:
@@ -76,6 +91,8 @@ def emit(text: str) -> None:
 def draw(renderables: Sequence[Any], save_svg: str | None = None, save_html: str | None = None,
          title: str = "iraqsec") -> None:
     """Print to the terminal and save exactly that drawing when asked."""
+    from ..render import console  # here: rich is only needed for drawings
+
     terminal = console()  # what the real stdout is: its width, and whether it takes colour
     buffer = io.StringIO()
     out = console(file=buffer, width=terminal.width, record=bool(save_svg or save_html),

@@ -6,7 +6,6 @@ import click
 
 from .. import plain
 from ..query import Filters
-from ..render import incident_table
 from ..writer import dump_records
 from .common import draw, emit, selected
 from .options import filter_options, output_format
@@ -29,6 +28,8 @@ def list_(ctx: click.Context, filters: Filters, fmt: str, limit: int | None, rev
     if limit is not None:
         chosen = chosen[:limit]
     if fmt == "table":
+        from ..render import incident_table  # here: rich only for the table
+
         noun = "incident" if len(chosen) == 1 else "incidents"
         draw([incident_table(chosen), f"{len(chosen)} {noun}"] if chosen else [f"0 {noun}"])
     elif fmt == "json":

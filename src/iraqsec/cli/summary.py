@@ -6,9 +6,8 @@ import click
 
 from .. import plain
 from ..query import Filters
-from ..render import pivot_table, summary_table
 from ..reports import FIELDS, Measures, month_span, pivot, strip_unreported, summary_rows
-from .common import draw, emit, selected
+from .common import draw, emit, selected_records
 from .options import filter_options, output_format, save_options
 
 
@@ -30,7 +29,7 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
     rows, the other field's values as columns, every month shown."""
     if len(by) > 2 or len(set(by)) != len(by):
         raise click.UsageError("give --by once or twice, with different fields")
-    _, filters, chosen = selected(ctx, filters)
+    _, filters, chosen = selected_records(ctx, filters)
     fields = [FIELDS[b] for b in by]
     months = _months(filters, chosen)
     rows = summary_rows(chosen, fields, months)
@@ -43,9 +42,13 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
     elif fmt == "markdown":
         emit(_markdown(rows, fields, headers))
     elif len(fields) == 2 and "month" in fields:
+        from ..render import pivot_table  # here: rich only for drawings
+
         other = fields[1] if fields[0] == "month" else fields[0]
         draw([pivot_table(pivot(chosen, other, months), other)], save_svg, save_html, "iraqsec summary")
     else:
+        from ..render import summary_table
+
         total = Measures()
         for incident in chosen:
             total.add(incident)

@@ -1,0 +1,290 @@
+"""A derived cache of validated ledgers, so that reading commands start fast.
+
+Where: `$IRAQSEC_CACHE_DIR`, else `$XDG_CACHE_HOME/iraqsec`, else
+`~/.cache/iraqsec`; never inside the repository.
+
+What: one file per set of ledger paths, holding the validated incidents and
+actors, the findings (warnings only: a ledger with errors is never cached),
+an index of record numbers by month (so `list --month` rebuilds only that
+month's models) and every incident's `Facts` in one block (so `summary`
+and `trend` rebuild no models at all).  It is written with `marshal`,
+which can only ever yield plain values (unlike pickle, loading a planted
+file cannot run code), and the models are rebuilt from those values.
+
+Never stale: the file records a key made of the cache format, the code that
+validates (size and mtime of its modules) and, for every ledger and actors
+file, its absolute path, size, mtime_ns, ctime_ns and inode.  The file is
+mapped into memory and only the block a command needs is decoded: `list
+--month` rebuilds that month's models, `summary` reads only the Facts.  Any write to a
+file changes its ctime, which no program can set back, so an edit is always
+seen.  A file whose magic, key, structure or checksums (CRC-32 of every part) do
+not match is ignored and replaced.  Writes go to a temporary file renamed into place, so concurrent
+processes see an old file or a new one, never a torn one.
+"""
+
+from __future__ import annotations
+
+import array
+import contextlib
+import gc
+import hashlib
+import marshal
+import mmap
+import os
+import struct
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from . import __version__
+from .findings import Finding
+from .model import Actor, Incident, Source
+from .query import Facts, facts, sort_key
+
+MAGIC = "iraqsec-ledger-cache-1"
+_CODE = ("cache.py", "fastload.py", "ledger.py", "loader.py", "model.py", "rules.py", "vocab.py")
+_INCIDENT_FIELDS = tuple(Incident.model_fields)
+_ACTOR_FIELDS = tuple(Actor.model_fields)
+
+
+def cache_dir(environ: dict[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    if env.get("IRAQSEC_CACHE_DIR"):
+        return Path(env["IRAQSEC_CACHE_DIR"])
+    if env.get("XDG_CACHE_HOME"):
+        return Path(env["XDG_CACHE_HOME"]) / "iraqsec"
+    return Path.home() / ".cache" / "iraqsec"
+
+
+def key(files: Sequence[Path]) -> tuple[Any, ...]:
+    """What the cached content depends on; any change makes a new key."""
+    here = Path(__file__).resolve().parent
+    code = tuple((name, *_stat(here / name)[1:3]) for name in _CODE)
+    versions = (__version__, pydantic.VERSION, sys.version_info[:2])  # what the models and marshal depend on
+    return (MAGIC, versions, code, tuple(_stat(path) for path in files))
+
+
+def _stat(path: Path) -> tuple[str, int, int, int, int]:
+    st = path.stat()
+    return str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def cache_file(files: Sequence[Path]) -> Path:
+    names = "\0".join(str(p.resolve()) for p in files)
+    return cache_dir() / f"ledger-{hashlib.sha256(names.encode()).hexdigest()[:32]}.bin"
+
+
+# --- encoding ----------------------------------------------------------------
+
+
+def _source_out(source: str | Source) -> Any:
+    return source if isinstance(source, str) else (dict(source.__dict__), tuple(source.model_fields_set))
+
+
+def _model_out(model: Incident | Actor, fields: tuple[str, ...]) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+    values = model.__dict__
+    row = tuple([_source_out(s) for s in values[f]] if f == "sources" else values[f] for f in fields)
+    return row, tuple(sorted(model.model_fields_set))
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Many small acyclic objects at once: the cyclic collector would only rescan them."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class _Builder:
+    """Models rebuilt from cached values without validating them again (they
+    were validated when cached; the key guarantees nothing has changed)."""
+
+    def __init__(self) -> None:
+        self.field_sets: dict[tuple[str, ...], frozenset[str]] = {}
+
+    def model(self, cls: type[Any], fields: tuple[str, ...], row: tuple[Any, ...], fields_set: tuple[str, ...]) -> Any:
+        values = dict(zip(fields, row, strict=True))
+        if "sources" in values:
+            values["sources"] = [s if isinstance(s, str) else self._source(*s) for s in values["sources"]]
+        shared = self.field_sets.get(fields_set)
+        if shared is None:
+            shared = self.field_sets[fields_set] = frozenset(fields_set)
+        obj = object.__new__(cls)
+        object.__setattr__(obj, "__dict__", values)
+        object.__setattr__(obj, "__pydantic_fields_set__", shared)
+        object.__setattr__(obj, "__pydantic_extra__", None)
+        object.__setattr__(obj, "__pydantic_private__", None)
+        return obj
+
+
+    def _source(self, values: dict[str, Any], fields_set: tuple[str, ...]) -> Source:
+        built: Source = self.model(Source, tuple(values), tuple(values.values()), fields_set)
+        return built
+
+
+class Snapshot:
+    """A cached ledger: incidents are rebuilt on demand, by month when the
+    filters name months."""
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self.payload = payload
+        self.builder = _Builder()
+        self._all: list[Incident] | None = None
+        # All records are one block; offsets say where each one starts.
+        self.view = memoryview(payload["incidents"])
+        self.offsets = array.array("Q")
+        self.offsets.frombytes(payload["offsets"])
+
+    def _incident(self, n: int) -> Incident:
+        start, end = self.offsets[n], self.offsets[n + 1]
+        row, fields_set = marshal.loads(self.view[start:end])
+        built: Incident = self.builder.model(Incident, _INCIDENT_FIELDS, row, fields_set)
+        return built
+
+    def incidents(self) -> list[Incident]:
+        if self._all is None:
+            with _no_gc():
+                self._all = [self._incident(n) for n in range(len(self.offsets) - 1)]
+        return self._all
+
+    def facts(self) -> list[Facts]:
+        """Every incident as `Facts`, in ledger order."""
+        with _no_gc():
+            return [Facts._make(row) for row in marshal.loads(self.payload["facts"])]
+
+    def in_months(self, months: Sequence[str]) -> list[Incident]:
+        """The incidents of these months, in ledger order."""
+        if self._all is not None:
+            return [i for i in self._all if i.month in months]
+        index: dict[str, list[int]] = self.payload["months"]
+        numbers = sorted(n for m in set(months) for n in index.get(m, ()))
+        with _no_gc():
+            return [self._incident(n) for n in numbers]
+
+    def actors(self) -> list[Actor] | None:
+        if self.payload["actors"] is None:
+            return None
+        return [self.builder.model(Actor, _ACTOR_FIELDS, row, fs) for row, fs in self.payload["actors"]]
+
+    def findings(self) -> list[Finding]:
+        return [Finding(*f) for f in self.payload["findings"]]
+
+
+def _facts_rows(incidents: Sequence[Incident]) -> list[tuple[Any, ...]]:
+    """Facts rows sorted by date and id (so that sorting them again is a
+    single pass), recurring values shared (marshal then writes each once)."""
+    shared: dict[Any, Any] = {}
+    rows = []
+    for incident in sorted(incidents, key=sort_key):
+        row = facts(incident)
+        rows.append(tuple(shared.setdefault(v, v) if isinstance(v, str) and len(v) <= 40 else v for v in row))
+    return rows
+
+
+def encode(incidents: Sequence[Incident], actors: Sequence[Actor] | None, findings: Sequence[Finding],
+           files: Sequence[str], record_count: int, actor_files: Sequence[str]) -> dict[str, Any]:
+    months: dict[str, list[int]] = {}
+    blobs = [marshal.dumps(_model_out(i, _INCIDENT_FIELDS)) for i in incidents]
+    offsets = array.array("Q", [0])
+    for n, (incident, blob) in enumerate(zip(incidents, blobs, strict=True)):
+        months.setdefault(incident.month, []).append(n)
+        offsets.append(offsets[-1] + len(blob))
+    return {
+        "incidents": blobs,  # written one after another: no 60 MB copy joined in memory
+        "offsets": offsets.tobytes(),
+        "months": months,
+        "facts": marshal.dumps(_facts_rows(incidents)),
+        "actors": None if actors is None else [_model_out(a, _ACTOR_FIELDS) for a in actors],
+        "findings": [(f.path, f.line, f.col, f.severity, f.rule, f.message) for f in findings],
+        "files": list(files),
+        "record_count": record_count,
+        "actor_files": list(actor_files),
+    }
+
+
+# --- files ---------------------------------------------------------------------
+
+
+# The file: HEADER, the length and CRC-32 of the metadata, the metadata
+# (marshal: magic, key, the small values, where each block lies), then the
+# big blocks.  Reading maps the file and decodes only what a command needs.
+HEADER = b"IRAQSEC-CACHE-1\n"
+_BLOCKS = ("incidents", "facts")
+_LENGTH = struct.Struct("<QI")  # metadata length and CRC-32
+
+
+def read(files: Sequence[Path]) -> Snapshot | None:
+    """The cached snapshot for these files, or None (missing, stale, corrupt)."""
+    try:
+        wanted = key(files)
+        with cache_file(files).open("rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        view = memoryview(mapped)
+        if bytes(view[: len(HEADER)]) != HEADER:
+            return None
+        base = len(HEADER) + _LENGTH.size
+        length, crc = _LENGTH.unpack(view[len(HEADER) : base])
+        meta = view[base : base + length]
+        if zlib.crc32(meta) != crc:
+            return None
+        magic, found, payload = marshal.loads(meta)
+        if magic != MAGIC or found != wanted or not isinstance(payload, dict):
+            return None
+        base += length
+        for name, (start, size, crc) in payload.pop("blocks").items():
+            if name not in _BLOCKS or not 0 <= start <= start + size <= len(view) - base:
+                return None
+            payload[name] = view[base + start : base + start + size]
+            if zlib.crc32(payload[name]) != crc:  # about 10 ms per 100 MB: corruption is caught
+                return None
+    except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, struct.error):
+        return None
+    return Snapshot(payload) if _well_formed(payload) else None
+
+
+def _well_formed(payload: dict[str, Any]) -> bool:
+    expected = {"incidents": memoryview, "offsets": bytes, "months": dict, "facts": memoryview, "findings": list,
+                "files": list, "record_count": int, "actor_files": list}
+    return all(isinstance(payload.get(k), t) for k, t in expected.items()) and \
+        (payload.get("actors") is None or isinstance(payload["actors"], list))
+
+
+def write(files: Sequence[Path], stamp: tuple[Any, ...], payload: dict[str, Any]) -> None:
+    """Store a snapshot atomically under `stamp`, the key taken before the
+    files were read; if they changed since, nothing is stored.  A cache that
+    cannot be written is skipped."""
+    with contextlib.suppress(OSError, ValueError):
+        if key(files) != stamp:
+            return
+        target = cache_file(files)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        small = {k: v for k, v in payload.items() if k not in _BLOCKS}
+        small["blocks"], at = {}, 0
+        blocks = {name: payload[name] if isinstance(payload[name], list) else [payload[name]] for name in _BLOCKS}
+        for name, pieces in blocks.items():
+            size, crc = 0, 0
+            for piece in pieces:
+                size, crc = size + len(piece), zlib.crc32(piece, crc)
+            small["blocks"][name] = (at, size, crc)
+            at += size
+        meta = marshal.dumps((MAGIC, stamp, small))
+        parts = [HEADER, _LENGTH.pack(len(meta), zlib.crc32(meta)), meta,
+                 *(piece for name in _BLOCKS for piece in blocks[name])]
+        fd, tmp = tempfile.mkstemp(prefix=".ledger-", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.writelines(parts)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise

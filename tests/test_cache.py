@@ -1,0 +1,117 @@
+"""The cache of validated ledgers: same results, never stale, never trusted
+when corrupt, bypassed by --no-cache.  Every record here is SYNTHETIC."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+from conftest import VALID, record
+
+ACTORS = """\
+- name: Ashab al-Kahf
+  kind: front
+  aliases: [Ahl al-Kahf]
+  sources:
+    - title: Synthetic report
+      url: https://example.org/a
+      published: 2020-09
+  linked_to: [Kataib Hezbollah]
+- name: Kataib Hezbollah
+  kind: faction
+"""
+LEDGER = (VALID + "\n"
+          + record(id="second", date="2020-09", governorate="Babil", tactic="ied", target_type="logistics-convoy",
+                   killed="null", claimed_by="[Ashab al-Kahf]", notes="|-\n    two\n    lines",
+                   sources="\n    - title: A\n      url: https://example.org/a\n      published: 2020-09-07",
+                   tags="[convoy-campaign]", coordinates="[32.5, 44.4]") + "\n"
+          + record(id="third", date="2020-10-01", summary='"Quoted: text, with \\"marks\\"."', wounded="7",
+                   attributed_to="[Some New Group]"))
+QUERIES = [
+    ("list", "--format", "json"),
+    ("list", "--month", "2020-09", "--format", "json"),
+    ("list", "--month", "2020-09", "--actor", "Ahl al-Kahf", "--format", "ndjson"),
+    ("list", "--format", "yaml"),
+    ("list", "--format", "csv", "--search", "quoted"),
+    ("summary", "--by", "month", "--by", "tactic", "--format", "json"),
+    ("summary", "--by", "actor", "--format", "csv"),
+    ("summary", "--by", "governorate", "--search", "QUOTED", "--format", "markdown"),
+    ("trend", "--by", "tactic", "--format", "json"),
+    ("show", "second", "--format", "json"),
+]
+
+
+def _cache_files(tmp_path: Path) -> list[Path]:
+    # the `run` fixture points IRAQSEC_CACHE_DIR at a directory of this test's own
+    return sorted(Path(os.environ["IRAQSEC_CACHE_DIR"]).glob("ledger-*.bin"))
+
+
+def _outputs(run: Callable[..., Result], *first: str) -> list[tuple[int, str]]:
+    return [(r.exit_code, r.output) for r in (run(*first, *q) for q in QUERIES)]
+
+
+def test_results_are_identical_with_and_without_the_cache(write: Callable[..., Path], run: Callable[..., Result],
+                                                          tmp_path: Path) -> None:
+    write(ACTORS, "actors.yaml")
+    write(LEDGER)
+    plain = _outputs(run, "--no-cache", "-f", "incidents.yaml")
+    assert _cache_files(tmp_path) == []  # --no-cache neither reads nor writes
+    filling = _outputs(run, "-f", "incidents.yaml")
+    assert len(_cache_files(tmp_path)) == 1
+    warm = _outputs(run, "-f", "incidents.yaml")
+    assert plain == filling == warm
+    assert all(code == 0 for code, _ in plain)
+
+
+def test_an_edit_is_seen(write: Callable[..., Path], run: Callable[..., Result]) -> None:
+    path = write(LEDGER)
+    assert run("-f", "incidents.yaml", "list", "--format", "ids").output == \
+        "second\n2020-09-06-baghdad-airport-rockets\nthird\n"
+    stat = path.stat()
+    # Same size and the same mtime: only the content (and so the ctime) differs.
+    path.write_text(LEDGER.replace("id: third", "id: thurd"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert run("-f", "incidents.yaml", "list", "--format", "ids").output == \
+        "second\n2020-09-06-baghdad-airport-rockets\nthurd\n"
+
+
+def test_an_edited_actor_registry_is_seen(write: Callable[..., Path], run: Callable[..., Result]) -> None:
+    write(ACTORS, "actors.yaml")
+    write(LEDGER)
+    assert run("-f", "incidents.yaml", "list", "--actor", "Ahl al-Kahf", "--format", "ids").output == "second\n"
+    write(ACTORS.replace("Ahl al-Kahf", "People of the Cave"), "actors.yaml")
+    result = run("-f", "incidents.yaml", "list", "--actor", "Ahl al-Kahf", "--format", "ids")
+    assert result.exit_code == 2
+    assert "unknown actor 'Ahl al-Kahf'" in result.output
+
+
+def test_a_ledger_with_errors_is_not_cached(write: Callable[..., Path], run: Callable[..., Result],
+                                             tmp_path: Path) -> None:
+    write(record(tactic="rockets"))
+    assert run("-f", "incidents.yaml", "list").exit_code == 1
+    assert _cache_files(tmp_path) == []
+
+
+def test_a_corrupt_or_foreign_cache_is_rebuilt(write: Callable[..., Path], run: Callable[..., Result],
+                                               tmp_path: Path) -> None:
+    write(LEDGER)
+    expected = run("-f", "incidents.yaml", "list", "--format", "json").output
+    (cache,) = _cache_files(tmp_path)
+    good = cache.read_bytes()
+    header = b"IRAQSEC-CACHE-1\n"
+    for junk in (b"", b"\x00garbage", good[:100], good[:-10], header, header + b"\xff" * 12 + b"x",
+                 header + bytes(12) + b"\xe9\x03", good.replace(b"2020", b"1999")):
+        cache.write_bytes(junk)
+        result = run("-f", "incidents.yaml", "list", "--format", "json")
+        assert (result.exit_code, result.output) == (0, expected)
+        assert cache.read_bytes() != junk  # rebuilt
+
+
+def test_check_reads_the_ledger_in_full(write: Callable[..., Path], run: Callable[..., Result],
+                                        tmp_path: Path) -> None:
+    write(LEDGER)
+    run("-f", "incidents.yaml", "list")
+    assert run("check", "incidents.yaml").output.splitlines()[-1] == "0 errors, 0 warnings in 3 records (1 file)"
