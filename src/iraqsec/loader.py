@@ -153,6 +153,8 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, path: str) -> Finding:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     message = exc.problem or "invalid YAML"
+    if "maximum nesting depth" in message:  # libyaml's own limit, met in flow collections
+        return error(path, line, col, "too-deep", "nesting deeper than YAML allows; a record needs at most 4 levels")
     if exc.context:
         started = exc.context_mark
         where = f" started at line {started.line + 1}" if started and started.line + 1 != line else ""
