@@ -16,8 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iraqsec import vocab
-from iraqsec.export import markdown_cell
-from iraqsec.plain import CSV_COLUMNS
+from iraqsec.plain import CSV_COLUMNS, markdown_cell
 
 LEDGER = """\
 # SYNTHETIC test ledger: invented incidents, not real events.

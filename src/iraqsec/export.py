@@ -21,7 +21,6 @@ Choices made here, documented in `docs/interop.md`:
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -30,6 +29,7 @@ from typing import Any
 
 from . import plain
 from .model import Actor, Incident, Source
+from .plain import markdown_cell
 from .writer import atomic_write
 
 FORMATS: tuple[str, ...] = ("csv", "json", "ndjson", "geojson", "sqlite", "markdown")
@@ -96,14 +96,6 @@ MARKDOWN_COLUMNS: tuple[str, ...] = (
 )
 # Inline markup characters, escaped with a backslash (CommonMark allows a
 # backslash before any ASCII punctuation); `|` would end a table cell.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def markdown_cell(text: str) -> str:
-    """Ledger text as one table cell that renders as the same text."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text.strip())
-    return _LINE_BREAK.sub("<br>", escaped)
 
 
 def _count(value: int | None) -> str:

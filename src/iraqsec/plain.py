@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -76,3 +77,21 @@ def table_to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def markdown_cell(text: str) -> str:
+    """Ledger text as one table cell that renders as the same text."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text.strip())
+    return _LINE_BREAK.sub("<br>", escaped)
+
+
+def rows_to_markdown(header: Sequence[str], rows: Iterable[Sequence[Any]], numeric_from: int) -> str:
+    """A pipe table; columns from `numeric_from` on are right-aligned."""
+    align = ["---" if i < numeric_from else "---:" for i in range(len(header))]
+    lines = ["| " + " | ".join(markdown_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(markdown_cell(str(v)) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

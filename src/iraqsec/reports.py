@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .query import Record
+from .query import Filters, Record
 
 FIELDS: dict[str, str] = {  # command-line name -> JSON key
     "month": "month",
@@ -25,6 +25,7 @@ FIELDS: dict[str, str] = {  # command-line name -> JSON key
     "actor": "actor",
     "target-country": "target_country",
 }
+MEASURES: tuple[str, ...] = ("incidents", "killed", "wounded", "unreported")
 ESCALATION_RATIO = 1.5
 ESCALATION_MIN = 3
 ESCALATION_WINDOW = 3
@@ -71,6 +72,15 @@ def month_span(incidents: Sequence[Record], start: str | None = None, end: str |
     if first is None or last is None:
         return []
     return months_between(first, last)
+
+
+def report_months(filters: Filters, records: Sequence[Record]) -> list[str]:
+    """Every month a report shows: the filters' range (--from/--to, or the
+    --month values), else the span of the selected records."""
+    start = filters.start.strftime("%Y-%m") if filters.start else (min(filters.months) if filters.months else None)
+    end = filters.end.strftime("%Y-%m") if filters.end else (max(filters.months) if filters.months else None)
+    months = month_span(records, start, end)
+    return [m for m in months if m in filters.months] if filters.months else months
 
 
 def group(incidents: Iterable[Record], fields: Sequence[str]) -> dict[tuple[Any, ...], Measures]:

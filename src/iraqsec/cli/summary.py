@@ -6,7 +6,7 @@ import click
 
 from .. import plain
 from ..query import Filters
-from ..reports import FIELDS, Measures, month_span, pivot, strip_unreported, summary_rows
+from ..reports import FIELDS, MEASURES, Measures, pivot, report_months, strip_unreported, summary_rows
 from .common import draw, emit, selected_records
 from .options import filter_options, output_format, save_options
 
@@ -31,16 +31,18 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
         raise click.UsageError("give --by once or twice, with different fields")
     _, filters, chosen = selected_records(ctx, filters)
     fields = [FIELDS[b] for b in by]
-    months = _months(filters, chosen)
+    months = report_months(filters, chosen)
     rows = summary_rows(chosen, fields, months)
     headers = [b.replace("-", " ").capitalize() for b in by]
     if fmt == "json":
         emit(plain.rows_to_json(strip_unreported(rows)))
     elif fmt == "csv":
-        keys = [*fields, "incidents", "killed", "wounded", "unreported"]
+        keys = [*fields, *MEASURES]
         emit(plain.table_to_csv(keys, ([r[k] for k in keys] for r in rows)))
     elif fmt == "markdown":
-        emit(_markdown(rows, fields, headers))
+        header = [*headers, "Incidents", "Killed", "Wounded", "Unreported"]
+        body = ([("(none)" if r[f] is None else r[f]) for f in fields] + [r[k] for k in MEASURES] for r in rows)
+        emit(plain.rows_to_markdown(header, body, numeric_from=len(fields)))
     elif len(fields) == 2 and "month" in fields:
         from ..render import pivot_table  # here: rich only for drawings
 
@@ -53,23 +55,3 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
         for incident in chosen:
             total.add(incident)
         draw([summary_table(rows, fields, headers, total)], save_svg, save_html, "iraqsec summary")
-
-
-def _months(filters: Filters, chosen: list) -> list[str]:  # type: ignore[type-arg]
-    start = filters.start.strftime("%Y-%m") if filters.start else (min(filters.months) if filters.months else None)
-    end = filters.end.strftime("%Y-%m") if filters.end else (max(filters.months) if filters.months else None)
-    months = month_span(chosen, start, end)
-    return [m for m in months if m in filters.months] if filters.months else months
-
-
-def _markdown(rows: list[dict], fields: list[str], headers: list[str]) -> str:  # type: ignore[type-arg]
-    def cell(value: object) -> str:
-        text = "(none)" if value is None else str(value)
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-    head = [*headers, "Incidents", "Killed", "Wounded", "Unreported"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * len(fields) + ["---:"] * 4) + "|"]
-    for r in rows:
-        values = [*(cell(r[f]) for f in fields), r["incidents"], r["killed"], r["wounded"], r["unreported"]]
-        lines.append("| " + " | ".join(str(v) for v in values) + " |")
-    return "\n".join(lines) + "\n"

@@ -9,10 +9,17 @@ import click
 from .. import plain
 from ..query import Filters
 from ..render import console, sparkline_table, trend_table
-from ..reports import ESCALATION_MIN, ESCALATION_RATIO, ESCALATION_WINDOW, FIELDS, series, series_by
+from ..reports import (
+    ESCALATION_MIN,
+    ESCALATION_RATIO,
+    ESCALATION_WINDOW,
+    FIELDS,
+    report_months,
+    series,
+    series_by,
+)
 from .common import draw, emit, selected_records
 from .options import filter_options, output_format, save_options
-from .summary import _months
 
 
 @click.command()
@@ -30,7 +37,7 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
     A month is an escalation when it has at least 3 incidents and at least
     1.5 times the mean of the previous three months."""
     _, filters, chosen = selected_records(ctx, filters)
-    months = _months(filters, chosen)
+    months = report_months(filters, chosen)
     if by:
         rows = series_by(chosen, FIELDS[by], months)
         if fmt == "json":
