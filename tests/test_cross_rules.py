@@ -149,3 +149,19 @@ def test_list_refuses_a_ledger_with_errors(write: Callable[..., Path], run: Call
 def test_version(run: Callable[..., Result]) -> None:
     result = run("--version")
     assert result.output == "iraqsec 0.1.0\n"
+
+
+def test_the_same_actor_in_two_directories_is_one_actor(write: Callable[..., Path], run: Callable[..., Result],
+                                                         tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write(ACTORS, "a/actors.yaml")
+    write(ACTORS, "b/actors.yaml")
+    write(record(claimed_by="[Ashab al-Kahf]"), "a/incidents.yaml")
+    write(other("second", tactic="mortar"), "b/incidents.yaml")
+    assert run("check", "--strict", "a/incidents.yaml", "b/incidents.yaml").output == (
+        "0 errors, 0 warnings in 2 records (2 files)\n")
+    write(ACTORS.replace("aliases: [Ahl al-Kahf]", "aliases: [Ahl al-Kahf, KH]"), "b/actors.yaml")
+    clash = run("check", "a/incidents.yaml", "b/incidents.yaml")
+    assert clash.exit_code == 1
+    assert "[duplicate-actor]" in clash.output

@@ -206,10 +206,17 @@ def _actor_finding(registry: ActorRegistry, name: str, raw: RawRecord, loc: Path
 
 
 def registry_rules(actors: Sequence[tuple[Actor, RawRecord]]) -> list[Finding]:
-    """Names and aliases unique across actors; links point at known actors."""
+    """Names and aliases unique across actors; links point at known actors.
+
+    The same entry repeated word for word in the actors file of another
+    ledger directory is one actor, not a clash."""
     owner: dict[str, tuple[str, RawRecord]] = {}
+    entries: dict[str, tuple[Actor, str]] = {}
     out = []
     for actor, raw in actors:
+        earlier = entries.setdefault(actor.name, (actor, raw.path))
+        if earlier[0] == actor and earlier[1] != raw.path:
+            continue  # the same entry in another directory's actors.yaml
         for i, spelling in enumerate((actor.name, *actor.aliases)):
             key = _fold(spelling)
             prior = owner.setdefault(key, (actor.name, raw))
@@ -227,3 +234,4 @@ def registry_rules(actors: Sequence[tuple[Actor, RawRecord]]) -> list[Finding]:
                 out.append(error(raw.path, line, col, "unknown-link",
                                  f"linked_to[{i}]: '{link}' is not the name of an actor in this file"))
     return out
+
