@@ -66,8 +66,9 @@ def test_filters(cli: Callable[..., Result], args: list[str], ids: list[str]) ->
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--tactic", "rockets"], "Invalid value for '--tactic': unknown tactic 'rockets'; valid: rocket, mortar, "
-                              "missile, drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other"),
+    (["--tactic", "rockets"], "Invalid value for '--tactic': unknown tactic 'rockets' (did you mean 'rocket'?); "
+                              "valid: rocket, mortar, missile, drone, airstrike, ied, small-arms, grenade, arson, "
+                              "kidnapping, other"),
     (["--governorate", "Atlantis"], "Invalid value for '--governorate': unknown governorate 'Atlantis'"),
     (["--month", "2020-9"], "Invalid value for '--month': '2020-9' is not a month; write YYYY-MM, e.g. 2020-09"),
     (["--from", "2020-02-30"], "Invalid value for '--from': '2020-02-30' is not a date"),

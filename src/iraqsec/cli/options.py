@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from .. import vocab
+from ..model import suggest
 from ..query import Filters, day_span
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -55,7 +56,9 @@ def _terms(name: str, terms: Sequence[str]) -> Callable[[click.Context, click.Pa
         for value in values:
             folded = {t.casefold(): t for t in terms}
             if value.casefold() not in folded:
-                raise click.BadParameter(f"unknown {name} '{value}'; valid: {', '.join(terms)}", ctx, param)
+                near = suggest(value, terms)
+                hint = f" (did you mean '{near[0]}'?)" if near else ""
+                raise click.BadParameter(f"unknown {name} '{value}'{hint}; valid: {', '.join(terms)}", ctx, param)
             out.append(folded[value.casefold()])
         return tuple(out)
 
