@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from conftest import record
 from iraqsec.ledger import load
 
 FIXTURE = str(Path(__file__).parent / "fixtures" / "incidents.yaml")
@@ -229,3 +230,17 @@ def test_no_escape_sequences_in_a_pipe_or_with_no_color(cli: Callable[..., Resul
     for command in (["list"], ["summary", "--by", "month", "--by", "actor"], ["trend"], ["trend", "--by", "tactic"]):
         assert "\x1b" not in cli(*command).output
         assert "\x1b" not in run("-f", FIXTURE, *command, env={"NO_COLOR": "1"}).output
+
+
+def test_markup_in_actor_names_is_summarised_literally(write: Callable[..., Path], run: Callable[..., Result]) -> None:
+    write(record(claimed_by='["[bold]Front[/bold] :skull:", "[/]"]', summary="'[link=x]y[/link] :fire:'"))
+    table = run("-f", "incidents.yaml", "summary", "--by", "actor")
+    assert table.exit_code == 0, table.output
+    assert table.output.splitlines()[1:3] == [
+        "[/]                                 1       0        0       0",
+        "[bold]Front[/bold] :skull:          1       0        0       0",
+    ]
+    rows = json.loads(run("-f", "incidents.yaml", "summary", "--by", "actor", "--format", "json").output)
+    assert [r["actor"] for r in rows] == ["[/]", "[bold]Front[/bold] :skull:"]
+    trend = run("-f", "incidents.yaml", "trend", "--by", "actor")
+    assert "[bold]Front[/bold] :skull:" in trend.output
