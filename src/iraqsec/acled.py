@@ -124,16 +124,12 @@ ACLED_ADMIN1: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def _fold(name: str) -> str:
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
-
-
-_ADMIN1_INDEX = {_fold(s): canonical for canonical, spellings in ACLED_ADMIN1.items() for s in spellings}
+_ADMIN1_INDEX = {vocab.fold_spelling(s): canonical for canonical, spellings in ACLED_ADMIN1.items() for s in spellings}
 
 
 def governorate_for(admin1: str) -> str | None:
     """The canonical governorate for an ACLED admin1 name; None if unknown."""
-    return _ADMIN1_INDEX.get(_fold(admin1)) or vocab.canonical_governorate(admin1)
+    return _ADMIN1_INDEX.get(vocab.fold_spelling(admin1)) or vocab.canonical_governorate(admin1)
 
 
 # --- actors ----------------------------------------------------------------
@@ -443,7 +439,7 @@ def _published(timestamp: str) -> str | None:
 
 def _place(row: Mapping[str, str]) -> str:
     location, admin2 = clean(row["location"]), clean(row.get("admin2", ""))
-    if location and admin2 and _fold(admin2) != _fold(location):
+    if location and admin2 and vocab.fold_spelling(admin2) != vocab.fold_spelling(location):
         return trim(f"{location}, {admin2} district", TEXT_LIMIT)
     return trim(location or admin2 or clean(row["admin1"]) or "unknown place", TEXT_LIMIT)
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from .findings import Finding
 from .loader import STOP_RULES, RawRecord, decode, parse_text
+from .rules import fold_actor
 
 _ACTOR_RULES = frozenset({"actor-alias", "unknown-actor"})
 _ACTOR_KEYS = ("claimed_by", "attributed_to")
@@ -195,17 +196,13 @@ def _event_key(data: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(data.get(k) for k in ("date", "governorate", "tactic", "target_type"))
 
 
-def _fold(name: Any) -> str:
-    return " ".join(str(name).casefold().replace("\u2019", "'").split())
-
-
 def _spellings(data: dict[str, Any]) -> set[str]:
     aliases = data.get("aliases")
-    return {_fold(n) for n in [data.get("name"), *(aliases if isinstance(aliases, list) else [])] if n}
+    return {fold_actor(str(n)) for n in [data.get("name"), *(aliases if isinstance(aliases, list) else [])] if n}
 
 
 def _names(data: dict[str, Any]) -> set[str]:
-    return {_fold(n) for key in _ACTOR_KEYS if isinstance(data.get(key), list) for n in data[key]}
+    return {fold_actor(str(n)) for key in _ACTOR_KEYS if isinstance(data.get(key), list) for n in data[key]}
 
 
 def compare(files: Sequence[tuple[Path, str]], actor_files: Sequence[tuple[Path, str]], ref: str) -> Changes:

@@ -133,17 +133,18 @@ class ActorRegistry:
         self.folded: dict[str, str] = {}
         for actor in actors:
             for spelling in (actor.name, *actor.aliases):
-                self.folded.setdefault(_fold(spelling), actor.name)
+                self.folded.setdefault(fold_actor(spelling), actor.name)
 
     def folded_names(self) -> list[str]:
         return sorted(self.names)
 
     def canonical(self, name: str) -> str | None:
         """The canonical name for any spelling, case-insensitively."""
-        return self.folded.get(_fold(name))
+        return self.folded.get(fold_actor(name))
 
 
-def _fold(name: str) -> str:
+def fold_actor(name: str) -> str:
+    """Case-, apostrophe- and space-insensitive form used to match actor spellings."""
     return " ".join(name.casefold().replace("\u2019", "'").split())
 
 
@@ -218,7 +219,7 @@ def registry_rules(actors: Sequence[tuple[Actor, RawRecord]]) -> list[Finding]:
         if earlier[0] == actor and earlier[1] != raw.path:
             continue  # the same entry in another directory's actors.yaml
         for i, spelling in enumerate((actor.name, *actor.aliases)):
-            key = _fold(spelling)
+            key = fold_actor(spelling)
             prior = owner.setdefault(key, (actor.name, raw))
             if prior[1] is not raw:
                 loc: Path_ = ("name",) if i == 0 else ("aliases", i - 1)

@@ -69,20 +69,20 @@ GOVERNORATES: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
 )
 
 
-def _fold(name: str) -> str:
-    """Case- and punctuation-insensitive form used to match aliases."""
+def fold_spelling(name: str) -> str:
+    """Case- and punctuation-insensitive form used to match place aliases."""
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
 _GOVERNORATE_INDEX: dict[str, str] = {}
 for _canonical, (_code, _aliases) in GOVERNORATES.items():
     for _name in (_canonical, _code, *_aliases):
-        _GOVERNORATE_INDEX[_fold(_name)] = _canonical
+        _GOVERNORATE_INDEX[fold_spelling(_name)] = _canonical
 
 
 def canonical_governorate(name: str) -> str | None:
     """The canonical governorate for a name, alias or ISO code; None if unknown."""
-    return _GOVERNORATE_INDEX.get(_fold(name))
+    return _GOVERNORATE_INDEX.get(fold_spelling(name))
 
 
 def governorate_aliases() -> dict[str, str]:

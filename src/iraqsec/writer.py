@@ -23,8 +23,8 @@ from typing import Any
 
 import yaml
 
-from . import vocab
-from .model import Incident, Source
+from . import plain
+from .model import CONTROL_RE, Incident
 
 WIDTH = 88
 INDENT = "  "
@@ -46,7 +46,6 @@ def _plain_ok(text: str) -> bool:
 _UNSAFE_IN_QUOTES = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 # What a literal block scalar cannot hold: it has no escapes, and YAML reads
 # CR, NEL, LS and PS as line breaks.
-_NOT_IN_BLOCK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _DATE_TEXT = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 
 
@@ -106,7 +105,7 @@ def _text(text: str, first_width: int, indent: str) -> str:
 
 def _literal_ok(text: str) -> bool:
     """Text with tabs or line breaks that a literal block scalar keeps exactly."""
-    return not _NOT_IN_BLOCK.search(text)
+    return not CONTROL_RE.search(text)
 
 
 def _literal(text: str, indent: str) -> str:
@@ -159,26 +158,10 @@ def _mapping_item(mapping: dict[str, Any], indent: str) -> str:
 
 
 def record_fields(incident: Incident) -> dict[str, Any]:
-    """An incident's fields in the contract's order, optional empties left out."""
-    data = incident.model_dump(mode="json", exclude_none=False)
-    out: dict[str, Any] = {}
-    for key in vocab.INCIDENT_FIELDS:
-        value = data.get(key)
-        if key in ("killed", "wounded"):
-            out[key] = value
-        elif value is None or (value == [] and key in ("tags",)):
-            continue
-        elif key == "sources":
-            out[key] = [_source_fields(s) for s in incident.sources]
-        else:
-            out[key] = value
-    return out
-
-
-def _source_fields(source: str | Source) -> Any:
-    if isinstance(source, str):
-        return source
-    return {k: v for k, v in source.model_dump(mode="json").items() if v is not None}
+    """An incident's fields in the contract's order, optional empties left out
+    (killed and wounded are always written: null there means "not reported")."""
+    return {key: value for key, value in plain.record_dict(incident).items()
+            if key in ("killed", "wounded") or not (value is None or (key == "tags" and value == []))}
 
 
 def dump_record(incident: Incident) -> str:

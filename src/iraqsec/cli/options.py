@@ -18,11 +18,10 @@ from typing import Any
 import click
 
 from .. import vocab
-from ..model import suggest
+from ..model import parse_date, suggest
 from ..query import Filters, day_span
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _months(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -37,14 +36,11 @@ def _date_bound(last: bool) -> Callable[[click.Context, click.Parameter, str | N
         if value is None:
             return None
         try:
-            if MONTH_RE.match(value):
-                first_day, last_day = day_span(value)
-                return last_day if last else first_day
-            if DAY_RE.match(value):
-                return dt.date.fromisoformat(value)
+            parse_date(value)  # the record format's own rule: YYYY-MM-DD or YYYY-MM, a real day
         except ValueError:
-            pass
-        raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD or YYYY-MM", ctx, param)
+            raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD or YYYY-MM", ctx, param) from None
+        first_day, last_day = day_span(value)
+        return last_day if last else first_day
 
     return parse
 
