@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "show": ("iraqsec.cli.show", "show", "Show one incident in full."),
     "summary": ("iraqsec.cli.summary", "summary", "Incidents and casualties grouped by one or two fields."),
     "trend": ("iraqsec.cli.trend", "trend", "Monthly trend drawn in the terminal."),
+    "report": ("iraqsec.cli.report", "report", "Write the selected incidents as one self-contained HTML page."),
     "export": ("iraqsec.cli.export", "export", "Export incidents as csv, json, ndjson, geojson, sqlite or markdown."),
     "import": ("iraqsec.cli.importing", "import_", "Import incidents from other datasets (ACLED)."),
     "schema": ("iraqsec.cli.schema", "schema", "Print the JSON Schema of a ledger file."),
