@@ -21,7 +21,17 @@ from .page import GRADES, ActorRow, GovernorateCount, Headline, Page, grade
 from .render import count as shown_count
 from .render import shown_date
 from .reports import Pivot
-from .svgcharts import GRADE_COLOURS, PRECISION_WORDS, WIDE_MONTHS, map_svg, precision_mark, tactic_colour, trend_chart
+from .svgcharts import (
+    GRADE_COLOURS,
+    KILLED_COLOUR,
+    PRECISION_WORDS,
+    WIDE_MONTHS,
+    WOUNDED_COLOUR,
+    map_svg,
+    precision_mark,
+    tactic_colour,
+    trend_chart,
+)
 
 SHADES = 6  # cell shading steps of the pivots: s0 (empty) to s5 (the table's maximum)
 
@@ -43,7 +53,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .s4{background:#6f97cc;color:#fff}.s5{background:#1b4f8a;color:#fff}
 .chart text,.map text{font:10px system-ui,sans-serif;fill:#333}
 .chart .panel{font-weight:bold}.grid{stroke:#e4e4e8;stroke-width:1}.esc-band{fill:#fdecea}
-.esc-mark{font-size:12px}
+.chart .esc-mark,.esc-mark{font-size:12px;fill:#c62828;color:#c62828}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.85em;margin:6px 0;padding:0;list-style:none}
 .legend svg{vertical-align:middle;margin-right:3px}
 .map-wrap{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}.map-wrap>div{flex:1 1 340px;max-width:600px}
@@ -56,7 +66,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 #incidents td details summary{cursor:pointer}
 #incidents .more{margin:.3em 0 .5em;max-width:44em}
 #incidents .more dt{font-weight:bold;margin-top:.3em}#incidents .more dd{margin:0}
-#controls{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
+#controls[hidden]{display:none}#controls{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
 #controls input,#controls select{font:inherit;padding:3px}
 th button{font:inherit;font-weight:bold;border:0;background:none;padding:0;cursor:pointer;color:inherit}
 th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending] button::after{content:" \\25BC"}
@@ -173,7 +183,7 @@ def _headline(title: str, h: Headline) -> Markup:
     revision = f", ledger revision {h.revision}" if h.revision else ""
     return el("header", {},
               el("h1", {}, title),
-              el("p", {"class": "muted"}, f"{period} · generated {h.generated}{revision}"),
+              el("p", {"class": "muted", "id": "h-meta"}, f"{period} · generated {h.generated}{revision}"),
               facts,
               el("p", {}, "Escalation months: ", el("span", {"id": "h-escalations"}, escalations)),
               el("p", {"class": "note"}, "Killed and wounded are sums of reported figures: an incident whose "
@@ -192,6 +202,7 @@ def _swatch(colour: str) -> Markup:
 def _trend(page: Page) -> Markup:
     legend = el("ul", {"class": "legend"},
                 *(el("li", {}, _swatch(GRADE_COLOURS[g]), g) for g in GRADES),
+                el("li", {}, _swatch(KILLED_COLOUR), "killed"), el("li", {}, _swatch(WOUNDED_COLOUR), "wounded"),
                 el("li", {}, el("span", {"class": "esc-mark"}, "▲ "), "escalation month"))
     layout = ("every month labelled" if len(page.months) <= WIDE_MONTHS
               else "quarters labelled; scroll sideways on a narrow screen")

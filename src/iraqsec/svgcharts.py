@@ -22,7 +22,7 @@ GRADE_COLOURS: Mapping[str, str] = MappingProxyType({
     "confirmed": "#1b4f8a", "reported": "#6a9bd8", "claimed": "#e8a33d", "disputed": "#b2456e",
     "ungraded": "#bdbdbd",
 })
-KILLED_COLOUR, WOUNDED_COLOUR, ESCALATION_COLOUR = "#7a1010", "#e0795a", "#c62828"
+KILLED_COLOUR, WOUNDED_COLOUR = "#7a1010", "#e0795a"
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # Up to this many months every month is labelled on wide slots; beyond it
@@ -65,8 +65,8 @@ def trend_chart(bars: Sequence[MonthBar]) -> Markup:
     """Monthly incidents as bars stacked by evidence grade, escalation months
     marked, and killed and wounded as a second panel below."""
     n = len(bars)
-    slot = 34 if n <= WIDE_MONTHS else 16
-    left, top, bars_h, gap, cas_h, bottom = 40, 22, 190, 30, 80, 34
+    slot = 44 if n <= WIDE_MONTHS else 16
+    left, top, bars_h, gap, cas_h, bottom = 40, 30, 190, 34, 80, 34
     width = left + max(n, 1) * slot + 12
     height = top + bars_h + gap + cas_h + bottom
     top_count = max((b.incidents for b in bars), default=0) or 1
@@ -75,8 +75,8 @@ def trend_chart(bars: Sequence[MonthBar]) -> Markup:
         el("title", {}, "Incidents per month by evidence grade, with killed and wounded"),
         *_axis(left, top, n * slot, bars_h, top_count),
         *_axis(left, top + bars_h + gap, n * slot, cas_h, top_cas),
-        el("text", {"x": left, "y": top - 8, "class": "panel"}, "Incidents"),
-        el("text", {"x": left, "y": top + bars_h + gap - 8, "class": "panel"}, "Killed and wounded (reported)"),
+        el("text", {"x": 4, "y": 12, "class": "panel"}, "Incidents"),
+        el("text", {"x": 4, "y": top + bars_h + gap - 12, "class": "panel"}, "Killed and wounded (reported)"),
     ]
     for i, bar in enumerate(bars):
         parts.append(_month(bar, left + i * slot, slot, top, bars_h, top_count, top + bars_h + gap, cas_h, top_cas))
@@ -105,7 +105,7 @@ def _month(bar: MonthBar, x: float, slot: float, top: float, height: float, maxi
     if bar.escalation:
         word = f"escalation ({bar.signal})" if bar.signal else "escalation"
         parts.append(el("text", {"x": round(x + slot / 2, 1), "y": round(y - 4, 1), "text-anchor": "middle",
-                                 "class": "esc-mark", "fill": ESCALATION_COLOUR},
+                                 "class": "esc-mark"},
                         "▲", el("title", {}, f"{bar.month}: {word}")))
     label = f"{bar.month}: {bar.incidents} incident{'' if bar.incidents == 1 else 's'}"
     parts.append(el("title", {}, label))

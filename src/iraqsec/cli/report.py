@@ -41,7 +41,7 @@ def _output(ctx: click.Context, param: click.Parameter, value: str) -> Path:
         raise click.BadParameter(f"{value}: {exc.strerror}", ctx, param) from None
     if not stat.S_ISREG(mode):
         raise click.BadParameter(f"{value} is not a regular file; the report is written to a file", ctx, param)
-    return path.resolve()
+    return path
 
 
 @click.command()
