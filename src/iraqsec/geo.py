@@ -60,7 +60,7 @@ LABEL_OFFSETS: Mapping[str, tuple[int, int, str]] = MappingProxyType(
         "Wasit": (10, 0, "start"),
         "Salah al-Din": (-10, 0, "end"),
         "Kirkuk": (10, 0, "start"),
-        "Erbil": (-10, -6, "end"),
+        "Erbil": (10, 4, "start"),
         "Sulaymaniyah": (10, 0, "start"),
         "Halabja": (8, 12, "start"),
         "Nineveh": (-10, 4, "end"),

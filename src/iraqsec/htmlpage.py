@@ -62,7 +62,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .gov-dot{fill:#777;fill-opacity:.18;stroke:#666;stroke-width:.8}
 .gov-label{paint-order:stroke;stroke:#fff;stroke-width:3px}
 .pt{cursor:pointer;outline:none}.pt:focus circle,.pt:hover circle{stroke:#000;stroke-width:2.5}
-#map-caption{min-height:1.4em;font-size:.9em}
+#map-caption{min-height:1.4em;margin:.3em 0;font-size:.9em}caption{text-align:left}
 #incidents td details summary{cursor:pointer}
 #incidents .more{margin:.3em 0 .5em;max-width:44em}
 #incidents .more dt{font-weight:bold;margin-top:.3em}#incidents .more dd{margin:0}
