@@ -76,7 +76,7 @@ th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending]
  h2{break-after:avoid}tr,svg{break-inside:avoid}a{color:inherit}main{max-width:none}}
 """
 
-SCRIPT = """
+SCRIPT = r"""
 (function(){
 "use strict";
 var table=document.getElementById("incidents");
@@ -84,12 +84,18 @@ var controls=document.getElementById("controls");
 if(!table||!controls){return;}
 var body=table.tBodies[0];var rows=Array.prototype.slice.call(body.rows);
 var search=document.getElementById("q");var shown=document.getElementById("shown");
+var fields=[".s-place",".s-target",".s-summary",".s-notes"];
+var texts=new Map();
+rows.forEach(function(row){
+  var parts=fields.map(function(sel){var e=row.querySelector(sel);return e?e.textContent:"";});
+  texts.set(row,parts.join("\n").toLowerCase());
+});
 var selects=controls.querySelectorAll("select");
 controls.hidden=false;
 function apply(){
   var needle=search.value.toLowerCase();var n=0;
   rows.forEach(function(row){
-    var ok=needle===""||row.getAttribute("data-search").indexOf(needle)>=0;
+    var ok=needle===""||texts.get(row).indexOf(needle)>=0;
     for(var i=0;i<selects.length&&ok;i++){
       var want=selects[i].value;
       if(want!==""&&row.getAttribute("data-"+selects[i].name)!==want){ok=false;}
@@ -292,12 +298,6 @@ def _governorate_table(rows: Sequence[GovernorateCount]) -> Markup:
 # --- incident table -----------------------------------------------------------------
 
 
-def haystack(incident: Incident) -> str:
-    """What the search box looks in, as `list --search` does: place, target,
-    summary and notes, folded to lower case (lines kept apart)."""
-    return "\n".join(t for t in (incident.place, incident.target, incident.summary, incident.notes or "")).lower()
-
-
 def _source(source: str | Source) -> Markup:
     if isinstance(source, str):
         return link(source, source)
@@ -306,16 +306,17 @@ def _source(source: str | Source) -> Markup:
 
 
 def _details(incident: Incident) -> Markup:
-    items: list[Markup] = [el("dt", {}, "Place"), el("dd", {}, incident.place),
-                           el("dt", {}, "Summary"), el("dd", {}, incident.summary)]
+    # s-* classes mark what the search box looks in, as `list --search` does
+    items: list[Markup] = [el("dt", {}, "Place"), el("dd", {"class": "s-place"}, incident.place),
+                           el("dt", {}, "Summary"), el("dd", {"class": "s-summary"}, incident.summary)]
     if incident.notes:
-        items += [el("dt", {}, "Notes"), el("dd", {}, incident.notes)]
+        items += [el("dt", {}, "Notes"), el("dd", {"class": "s-notes"}, incident.notes)]
     for label, names in (("Claimed by", incident.claimed_by), ("Attributed to", incident.attributed_to)):
         items += [el("dt", {}, label), el("dd", {}, "; ".join(names) or "nobody named")]
     items += [el("dt", {}, "Sources"),
               el("dd", {}, el("ol", {}, *(el("li", {}, _source(s)) for s in incident.sources))),
               el("dt", {}, "Id"), el("dd", {}, el("code", {}, incident.id))]
-    return el("details", {}, el("summary", {}, incident.target), el("dl", {"class": "more"}, *items))
+    return el("details", {}, el("summary", {"class": "s-target"}, incident.target), el("dl", {"class": "more"}, *items))
 
 
 def _row(order: int, incident: Incident) -> Markup:
@@ -324,8 +325,7 @@ def _row(order: int, incident: Incident) -> Markup:
             "data-governorate": incident.governorate, "data-tactic": incident.tactic,
             "data-target-type": incident.target_type, "data-evidence": g,
             "data-killed": "" if incident.killed is None else incident.killed,
-            "data-wounded": "" if incident.wounded is None else incident.wounded,
-            "data-search": haystack(incident)}
+            "data-wounded": "" if incident.wounded is None else incident.wounded}
     return el("tr", data,
               el("td", {"class": "date"}, shown_date(incident.date)),
               el("td", {}, incident.governorate),
