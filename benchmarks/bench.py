@@ -132,6 +132,7 @@ def run_size(size: int, out: Path) -> list[tuple[str, float, float, int]]:
         ("list --month (cold)", list_cmd, True),
         ("list --month (warm)", list_cmd, False),
         ("summary month x tactic (warm)", summary_cmd, False),
+        ("report -o (warm)", [*exe, "report", "-o", str(out / f"report-{size}.html")], False),
         ("--version", [*exe, "--version"], False),
         ("--help", [*exe, "--help"], False),
     ]
