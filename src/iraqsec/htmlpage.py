@@ -65,13 +65,20 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 #map-caption{min-height:1.4em;margin:.3em 0;font-size:.9em}caption{text-align:left}
 #incidents td details summary{cursor:pointer}
 #incidents .more{margin:.3em 0 .5em;max-width:44em}
+#incidents .more a{overflow-wrap:anywhere}
 #incidents .more dt{font-weight:bold;margin-top:.3em}#incidents .more dd{margin:0}
 #controls[hidden]{display:none}#controls{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
 #controls input,#controls select{font:inherit;padding:3px}
 th button{font:inherit;font-weight:bold;border:0;background:none;padding:0;cursor:pointer;color:inherit}
 th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending] button::after{content:" \\25BC"}
 .actors .front td:first-child{padding-left:1.6em}
-@media (max-width:600px){body{font-size:14px}main{padding:8px}.facts b{font-size:1.25em}}
+@media (max-width:600px){body{font-size:14px}main{padding:8px}.facts b{font-size:1.25em}
+ #incidents,#incidents thead,#incidents tbody{display:block}
+ #incidents thead tr,#incidents tbody tr{display:flex;flex-wrap:wrap;border-bottom:1px solid var(--line)}
+ #incidents tbody tr[hidden]{display:none}
+ #incidents th,#incidents td{border:0;padding:2px 8px 2px 0}
+ #incidents td.target{order:9;flex-basis:100%}#incidents th.target{display:none}
+ #incidents td[data-label]::before{content:attr(data-label) " ";color:var(--muted)}}
 @media print{#controls,#map-caption{display:none}.scroll{overflow:visible}
  h2{break-after:avoid}tr,svg{break-inside:avoid}a{color:inherit}main{max-width:none}}
 """
@@ -331,10 +338,10 @@ def _row(order: int, incident: Incident) -> Markup:
               el("td", {}, incident.governorate),
               el("td", {}, incident.tactic),
               el("td", {}, incident.target_type),
-              el("td", {}, _details(incident)),
+              el("td", {"class": "target"}, _details(incident)),
               el("td", {}, g),
-              el("td", {"class": "n"}, shown_count(incident.killed)),
-              el("td", {"class": "n"}, shown_count(incident.wounded)))
+              el("td", {"class": "n", "data-label": "K"}, shown_count(incident.killed)),
+              el("td", {"class": "n", "data-label": "W"}, shown_count(incident.wounded)))
 
 
 def _select(name: str, label: str, terms: Sequence[str]) -> Markup:
@@ -353,7 +360,7 @@ def _table(incidents: Sequence[Incident]) -> Markup:
                   _select("evidence", "evidence", GRADES),
                   el("output", {"id": "shown", "class": "muted"}))
     columns = [("date", "Date", ""), ("governorate", "Governorate", ""), ("tactic", "Tactic", ""),
-               ("target-type", "Target type", ""), (None, "Target (open for details)", ""),
+               ("target-type", "Target type", ""), (None, "Target (open for details)", "target"),
                ("evidence", "Evidence", ""), ("killed", "K", "n"), ("wounded", "W", "n")]
     head = el("tr", {}, *(el("th", {"data-key": key, "class": cls or None, "scope": "col"}, label)
                           for key, label, cls in columns))
