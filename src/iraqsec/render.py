@@ -131,11 +131,11 @@ def incident_detail(incident: Incident) -> list[RenderableType]:
     pad = max(len(n) for n in [*names, f"source {len(incident.sources)}"])
     for i, source in enumerate(incident.sources, 1):
         title, url = _source_parts(source)
-        name = (f"source {i}".ljust(pad), "bold")
+        heading = (f"source {i}".ljust(pad), "bold")
         if not title:  # a bare URL: on the source's own line, whole
-            out.append(Whole(Text.assemble(name, "  ", safe(url))))
+            out.append(Whole(Text.assemble(heading, "  ", safe(url))))
             continue
-        out.append(Text.assemble(name, "  ", safe(title)))
+        out.append(Text.assemble(heading, "  ", safe(title)))
         if url:
             out.append(Whole(safe(" " * (pad + 2) + url)))
     return out
