@@ -260,13 +260,16 @@ def test_append_keeps_old_bytes_and_reimport_adds_nothing(write: Callable[..., P
     first = run("-f", "incidents.yaml", "import", "acled", "--append", "acled.csv")
     assert first.exit_code == 0
     assert first.stdout == ""
-    assert "6 new incidents appended to incidents.yaml; 0 already in the ledger" in first.stderr
+    assert "6 new incidents added in date order to incidents.yaml; 0 already in the ledger" in first.stderr
     after = path.read_bytes()
-    assert after.startswith(old.encode("utf-8") + b"\r\n- id: 2020-05-invented-village-acled-irq90006\r\n")
+    # the header comment stays on top, the old record's bytes stay whole, the new ones go in date order
+    assert after.startswith(b"# SYNTHETIC ledger with CRLF line ends and a comment kept as written\r\n\r\n"
+                            b"- id: 2020-05-invented-village-acled-irq90006\r\n")
+    assert VALID.replace("\n", "\r\n").encode("utf-8") in after
     assert b"\n" not in after.replace(b"\r\n", b"")
     second = run("-f", "incidents.yaml", "import", "acled", "--append", "acled.csv")
     assert second.exit_code == 0
-    assert "0 new incidents appended to incidents.yaml; 6 already in the ledger" in second.stderr
+    assert "0 new incidents added in date order to incidents.yaml; 6 already in the ledger" in second.stderr
     assert path.read_bytes() == after
     again = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
     assert again.stdout == ""

@@ -266,6 +266,7 @@ def pivot_table(p: Pivot, header: str) -> Drawing:
         for r, month in enumerate(p.months):
             pairs = [(plain_text(c.header), c.cells[r]) for c in body if c.cells[r] != "·"]
             out += _records([Text(month)], pairs, width)
+        out += _records([Text("Total")], [(plain_text(c.header), c.footer) for c in body], width)
         return out
 
     return layout
@@ -340,10 +341,10 @@ def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: s
         table = fit(columns, width, footer=False)
         if table is not None:
             return [table]
-        out: list[RenderableType] = [Text(record_note(width), style="dim")]
+        out: list[RenderableType] = [Text(record_note(width), style="dim"), Text(f"Months: {span}")]
         for r, value in enumerate(rows):
-            out += [Text.assemble(label(value), f"  Total: {columns[2].cells[r]}  Peak: {peaks[r]}"),
-                    Text(f"  {columns[1].cells[r]}")]
+            out += _records([label(value)], [("Total", columns[2].cells[r]), ("Peak", peaks[r])], width)
+            out.append(Text(f"  {columns[1].cells[r]}"))
         return out
 
     return layout
