@@ -7,6 +7,10 @@ ledgers are tests/fixtures (SYNTHETIC) or built here (SYNTHETIC)."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -249,3 +253,18 @@ def test_completion_of_values(run: Callable[..., Result], words: str, expected: 
 
 def test_completion_with_an_unreadable_ledger_completes_nothing(run: Callable[..., Result]) -> None:
     assert complete(run, "iraqsec -f /nonexistent/x.yaml show 2020") == []
+
+
+def test_bash_completion_script_completes_in_a_real_bash(tmp_path: Path) -> None:
+    """The documented bash setup, run in bash: `eval` the script, then ask
+    for the completions of a partly typed actor name."""
+    bin_dir = Path(sys.executable).parent
+    if not (bin_dir / "iraqsec").exists() or shutil.which("bash") is None:
+        pytest.skip("needs bash and the installed iraqsec script")  # pragma: no cover
+    script = ('eval "$(_IRAQSEC_COMPLETE=bash_source iraqsec)"; '
+              f"COMP_WORDS=(iraqsec -f {FIXTURE} list --actor As); COMP_CWORD=5; "
+              '_iraqsec_completion iraqsec; printf "%s\\n" "${COMPREPLY[@]}"')
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+           "IRAQSEC_CACHE_DIR": str(tmp_path)}
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, check=True).stdout
+    assert out == "Ashab al-Kahf\n"
