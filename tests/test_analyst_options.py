@@ -6,6 +6,7 @@ ledgers are tests/fixtures (SYNTHETIC) or built here (SYNTHETIC)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import VALID, record
 from iraqsec.cli import main
@@ -268,3 +271,38 @@ def test_bash_completion_script_completes_in_a_real_bash(tmp_path: Path) -> None
            "IRAQSEC_CACHE_DIR": str(tmp_path)}
     out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, check=True).stdout
     assert out == "Ashab al-Kahf\n"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old=st.lists(st.tuples(st.dates(dt.date(2019, 10, 1), dt.date(2021, 12, 31)), st.booleans(), st.booleans()),
+                    max_size=6),
+       new=st.lists(st.tuples(st.dates(dt.date(2019, 10, 1), dt.date(2021, 12, 31)), st.booleans()),
+                    min_size=1, max_size=4),
+       header=st.booleans())
+def test_add_keeps_any_formatted_ledger_formatted(tmp_path_factory: pytest.TempPathFactory,
+                                                  old: list[tuple[dt.date, bool, bool]],
+                                                  new: list[tuple[dt.date, bool]], header: bool) -> None:
+    """Whatever the dates (day or month precision) and comments of a
+    formatted ledger, `add` leaves it formatted, every old record intact."""
+    tmp = tmp_path_factory.mktemp("order")
+    texts = []
+    for n, (day, month_only, comment) in enumerate(old):
+        date = day.strftime("%Y-%m") if month_only else day.isoformat()
+        texts.append(("# a curator's note\n" if comment else "") + record(id=f"{date}-synthetic-old-{n}", date=date))
+    ledger = tmp / "incidents.yaml"
+    ledger.write_text(("# SYNTHETIC ledger\n\n" if header else "") + "\n".join(texts), encoding="utf-8")
+    runner = CliRunner()
+    env = {"IRAQSEC_CACHE_DIR": str(tmp / "cache"), "COLUMNS": "80"}
+    assert runner.invoke(main, ["fmt", str(ledger)], env=env).exit_code == 0
+    before = [r for r in ledger.read_text().split("\n\n") if "- id:" in r]
+    records = [_json_record(f"{d.strftime('%Y-%m') if m else d.isoformat()}-synthetic-new-{n}",
+                            d.strftime("%Y-%m") if m else d.isoformat()) for n, (d, m) in enumerate(new)]
+    (tmp / "new.json").write_text(json.dumps(records))
+    added = runner.invoke(main, ["-f", str(ledger), "add", "--json", str(tmp / "new.json")], env=env)
+    assert added.exit_code == 0, added.output
+    check = runner.invoke(main, ["fmt", "--check", str(ledger)], env=env)
+    assert check.exit_code == 0, check.output + ledger.read_text()
+    text = ledger.read_text()
+    assert all(block in text for block in before)
+    ids = runner.invoke(main, ["-f", str(ledger), "list", "--format", "ids"], env=env).output.split()
+    assert len(ids) == len(old) + len(new)

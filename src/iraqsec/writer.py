@@ -284,8 +284,9 @@ def inserted(existing: bytes, records: Sequence[tuple[tuple[str, str], int]],
     """`existing` with the `new` record texts put in date order: each goes
     before the first existing record (`records`: sort key and first line,
     in file order) that sorts after it, ahead of the comments above that
-    record (they belong to it, as `fmt` reads them); after the last record
-    otherwise.  Lines of the file are kept byte for byte.  None when the
+    record (they belong to it, as `fmt` reads them: for the first record,
+    the comment block touching it unless that holds the schema modeline);
+    after the last record otherwise.  Lines of the file are kept byte for byte.  None when the
     file's line breaks are not all \\n or all \\r\\n (the caller appends)."""
     bom = existing.startswith(BOM)
     body = existing[len(BOM):] if bom else existing
@@ -309,8 +310,8 @@ def inserted(existing: bytes, records: Sequence[tuple[tuple[str, str], int]],
         first = all(start >= line for _, start in records)
         while at > 0 and (_comment(lines[at - 1]) or (not first and _blank(lines[at - 1]))):
             at -= 1
-        if first and at == 0:  # comments from the top of the file down to the first record: a header
-            at = line - 1
+        if first and any(b"yaml-language-server:" in lines[n] for n in range(at, line - 1)):
+            at = line - 1  # a block with the schema modeline is the file's header, as fmt reads it
         lead = newline.encode() if at > 0 and not _blank(lines[at - 1]) else b""
         trail = newline.encode() if at < len(lines) and not _blank(lines[at]) else b""
         lines[at:at] = [lead + chunk + trail]
