@@ -108,14 +108,12 @@ def incident_table(incidents: Sequence[Incident], names: Sequence[str] = DEFAULT
 
 
 def incident_detail(incident: Incident) -> list[RenderableType]:
-    """Every field of one incident as a two-column table, then its sources,
-    each URL on a line of its own, whole (never wrapped: it must copy as a link)."""
-    table = Table(box=None, show_header=False, pad_edge=False, show_edge=False)
-    table.add_column("field", style="bold", no_wrap=True)
-    table.add_column("value", overflow="fold")
+    """Every field of one incident as a two-column table, then its sources.
+    The id and each URL are printed whole, never wrapped, even past the
+    width: they must copy intact (into `show`, into a browser)."""
     coords = incident.coordinates
     rows: list[tuple[str, str | None]] = [
-        ("id", incident.id), ("date", shown_date(incident.date)), ("governorate", incident.governorate),
+        ("date", shown_date(incident.date)), ("governorate", incident.governorate),
         ("place", incident.place), ("coordinates", f"{coords[0]}, {coords[1]}" if coords else None),
         ("tactic", incident.tactic), ("target type", incident.target_type), ("target", incident.target),
         ("target country", incident.target_country), ("killed", count(incident.killed)),
@@ -123,12 +121,15 @@ def incident_detail(incident: Incident) -> list[RenderableType]:
         ("attributed to", "; ".join(incident.attributed_to) or None), ("summary", incident.summary),
         ("notes", incident.notes), ("tags", ", ".join(incident.tags) or None),
     ]
+    names = [name for name, value in rows if value is not None]
+    pad = max(len(n) for n in [*names, f"source {len(incident.sources)}"])
+    table = Table(box=None, show_header=False, pad_edge=False, show_edge=False)
+    table.add_column("field", style="bold", no_wrap=True, min_width=pad)
+    table.add_column("value", overflow="fold")
     for name, value in rows:
         if value is not None:
             table.add_row(name, safe(value))
-    out: list[RenderableType] = [table]
-    names = [name for name, value in rows if value is not None]
-    pad = max(len(n) for n in [*names, f"source {len(incident.sources)}"])
+    out: list[RenderableType] = [Whole(Text.assemble(("id".ljust(pad), "bold"), "  ", safe(incident.id))), table]
     for i, source in enumerate(incident.sources, 1):
         title, url = _source_parts(source)
         heading = (f"source {i}".ljust(pad), "bold")
