@@ -121,9 +121,10 @@ def test_show_prints_long_urls_whole(write: Callable[..., Path], run: Callable[.
     write(record(sources=f"\n    - {url}\n    - title: A synthetic report\n      url: {url}?x=1"))
     out = run("-f", "incidents.yaml", "show", "2020-09-06-baghdad-airport-rockets", env={"COLUMNS": "30"}).output
     assert out.splitlines()[0] == "id              2020-09-06-baghdad-airport-rockets"  # wider than 30: whole
-    assert out.splitlines()[-3:] == [
+    assert out.splitlines()[-4:] == [
         f"source 1        {url}",
-        "source 2        A synthetic report",
+        "source 2        A synthetic",
+        "                report",
         f"                {url}?x=1",
     ]
 

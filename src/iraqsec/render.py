@@ -123,12 +123,7 @@ def incident_detail(incident: Incident) -> list[RenderableType]:
     ]
     names = [name for name, value in rows if value is not None]
     pad = max(len(n) for n in [*names, f"source {len(incident.sources)}"])
-    table = Table(box=None, show_header=False, pad_edge=False, show_edge=False)
-    table.add_column("field", style="bold", no_wrap=True, min_width=pad)
-    table.add_column("value", overflow="fold")
-    for name, value in rows:
-        if value is not None:
-            table.add_row(name, safe(value))
+    table = _fields([(name, safe(value)) for name, value in rows if value is not None], pad)
     out: list[RenderableType] = [Whole(Text.assemble(("id".ljust(pad), "bold"), "  ", safe(incident.id))), table]
     for i, source in enumerate(incident.sources, 1):
         title, url = _source_parts(source)
@@ -136,10 +131,20 @@ def incident_detail(incident: Incident) -> list[RenderableType]:
         if not title:  # a bare URL: on the source's own line, whole
             out.append(Whole(Text.assemble(heading, "  ", safe(url))))
             continue
-        out.append(Text.assemble(heading, "  ", safe(title)))
+        out.append(_fields([(heading[0], safe(title))], pad))
         if url:
             out.append(Whole(safe(" " * (pad + 2) + url)))
     return out
+
+
+def _fields(rows: Sequence[tuple[str, Text]], pad: int) -> Table:
+    """Field names (bold, `pad` wide) and their values, wrapped beside them."""
+    table = Table(box=None, show_header=False, pad_edge=False, show_edge=False)
+    table.add_column("field", style="bold", no_wrap=True, min_width=pad)
+    table.add_column("value", overflow="fold")
+    for name, value in rows:
+        table.add_row(name, value)
+    return table
 
 
 def _source_parts(source: str | Source) -> tuple[str, str | None]:
