@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from conftest import SHIPPED, record
 from iraqsec.cli import main
+from iraqsec.reports import FIELDS
 from iraqsec.vocab import TARGET_TYPES
 
 REPORTS: list[list[str]] = [
@@ -40,6 +41,12 @@ REPORTS: list[list[str]] = [
     ["trend"],
     ["trend", "--by", "actor"],
 ]
+# Every grouping, alone and crossed with month, and every trend: drawn at a few widths each.
+ALL_REPORTS: list[list[str]] = [
+    *(["summary", "--by", f] for f in FIELDS),
+    *(["summary", "--by", "month", "--by", f] for f in FIELDS if f != "month"),
+    *(["trend", "--by", f] for f in FIELDS if f != "month"),
+]
 NUMBER = re.compile(r"\d+")
 CACHE = tempfile.mkdtemp(prefix="iraqsec-layout-cache-")  # this module's own cache, never the user's
 
@@ -52,7 +59,7 @@ def draw(args: list[str], width: int) -> str:
     return result.output
 
 
-WIDE = {tuple(args): draw(args, 2000) for args in REPORTS}  # one table each: everything fits
+WIDE = {tuple(args): draw(args, 2000) for args in REPORTS + ALL_REPORTS}  # one table each: everything fits
 
 
 def assert_whole(args: list[str], text: str, width: int | None) -> None:
@@ -81,6 +88,12 @@ def test_every_report_keeps_every_figure_whole_at_any_width(args: list[str], wid
 @pytest.mark.parametrize("width", [40, 41, 79, 80, 81, 120, 200])
 def test_every_report_at_the_edges(width: int) -> None:
     for args in REPORTS:
+        assert_whole(args, draw(args, width), width)
+
+
+@pytest.mark.parametrize("args", ALL_REPORTS, ids=lambda a: " ".join(a))
+def test_every_grouping_keeps_every_figure_whole(args: list[str]) -> None:
+    for width in (40, 57, 80, 133, 200):
         assert_whole(args, draw(args, width), width)
 
 
