@@ -60,7 +60,7 @@ def test_headline_figures_are_the_ledgers(run: Callable[..., Result]) -> None:
     assert "2020-07 to 2020-09" in header
     assert "killed (1 incident unreported)" in header
     assert "wounded (1 incident unreported)" in header
-    assert doc.by_id("h-escalations").text() == "2020-09"  # 3 incidents after 1 and 1
+    assert doc.by_id("h-escalations").text() == "2020-09 (rising)"  # 3 incidents after 1 and 1
 
 
 def test_escalation_months_in_the_headline_and_chart(run: Callable[..., Result], tmp_path: Path) -> None:
@@ -69,7 +69,8 @@ def test_escalation_months_in_the_headline_and_chart(run: Callable[..., Result],
     trend = json.loads(run("-f", ledger, "trend", "--format", "json").stdout)
     expected = [p["month"] for p in trend if p["escalation"]]
     assert expected  # the synthetic ledger has some
-    assert [m.split(" ")[0] for m in doc.by_id("h-escalations").text().split(", ")] == expected
+    assert doc.by_id("h-escalations").text() == ", ".join(f"{p['month']} ({p['signal']})" for p in trend
+                                                          if p["escalation"])
     marked = [g.attrs["data-month"] for g in doc.find_all("g", class_="month") if g.find_all(class_="esc-mark")]
     assert marked == expected
 

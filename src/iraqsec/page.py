@@ -160,7 +160,7 @@ def month_bars(incidents: Sequence[Incident], months: Sequence[str]) -> list[Mon
     """The monthly series with each month's incidents split by evidence grade."""
     grades: Counter[tuple[str, str]] = Counter((i.month, grade(i)) for i in incidents)
     return [MonthBar(p.month, {g: grades[(p.month, g)] for g in GRADES}, p.incidents, p.killed, p.wounded,
-                     p.escalation, getattr(p, "signal", None))
+                     p.escalation, p.signal)
             for p in series(incidents, months)]
 
 
