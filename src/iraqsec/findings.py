@@ -9,13 +9,20 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 # Messages quote ledger values, which may hold control characters (a quoted
 # "\e[31m" is valid YAML): they are shown as escapes, never sent raw.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Bidirectional embedding, override and isolate controls would reorder what
+# the reader sees ("Trojan Source"); they are escaped like controls.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def visible(text: str) -> str:
     """Text with control characters written as escapes (\\n, \\x1b, ...)."""
-    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), _escape(m.group())), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True, slots=True, order=True)
