@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
-import time
 import shutil
+import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any

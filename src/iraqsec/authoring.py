@@ -484,8 +484,10 @@ def parse_count(text: str) -> int | None:
     text = text.strip()
     if text.casefold() in NOT_REPORTED:
         return None
-    if not re.fullmatch(r"\d+", text):
-        raise AnswerError(f"'{text}' is not a whole number; write 0 or more, or leave it empty if not reported")
+    if not re.fullmatch(r"\d{1,18}", text):
+        raise AnswerError(f"'{text[:40]}' is not a whole number; write 0 or more, or leave it empty if not reported")
+    if text != str(int(text)):  # `010`: the ledger writes counts in plain decimal only
+        raise AnswerError(f"'{text}' has a leading zero; write the count in plain decimal, e.g. {int(text)}")
     return int(text)
 
 

@@ -16,6 +16,7 @@ It never raises on bad input: problems come back as findings.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -373,9 +374,34 @@ def plain_value(text: str, as_written: bool) -> Any:
         return None if tag.endswith(":null") else text
     node = yaml.ScalarNode(tag, text)
     try:
-        return _CONSTRUCTOR.construct_object(node)
+        value = _CONSTRUCTOR.construct_object(node)
     except (yaml.YAMLError, ValueError, OverflowError):
         return text
+    if (tag.endswith(":int") and not _PLAIN_INT.fullmatch(text)) or \
+            (tag.endswith(":float") and not _PLAIN_FLOAT.fullmatch(text)):
+        return NumberSpelling(text, value)
+    return value
+
+
+# How a number is written in the format: plain decimal.  YAML 1.1 also reads
+# `010` (octal 8), `0x10`, `0b11`, `1_000`, `1:30` (sexagesimal 90), `+5`,
+# `1_0.5`; those are never read as numbers (see NumberSpelling).
+_PLAIN_INT = re.compile(r"0|-?[1-9][0-9]*")
+_PLAIN_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|-?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSpelling:
+    """A plain scalar that YAML 1.1 reads as a number but that is not
+    written in plain decimal.  It is neither text nor a number, so every
+    field refuses it (rules.py says what to write) and no command can turn
+    `killed: 010` into 8."""
+
+    text: str
+    yaml11: Any  # what YAML 1.1 would have read
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 def _type_name(value: Any) -> str:
@@ -385,7 +411,7 @@ def _type_name(value: Any) -> str:
         return "true/false"
     if isinstance(value, (dt.date, dt.datetime)):
         return "a date"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, NumberSpelling)):
         return "a number"
     if isinstance(value, list):
         return "a list"

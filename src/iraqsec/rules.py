@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import vocab
 from .findings import Finding, error, warning
-from .loader import Path_, RawRecord, type_name
+from .loader import NumberSpelling, Path_, RawRecord, type_name
 from .model import Actor, Incident, suggest
 
 M = TypeVar("M", bound=BaseModel)
@@ -84,6 +84,8 @@ def _unknown_key(loc: Path_, fields: Sequence[str]) -> str:
 def _describe(kind: str, err: Any, loc: Path_) -> tuple[str, str]:
     """(rule, message) for a pydantic error that is not about presence."""
     label, value, ctx = _label(loc), err.get("input"), err.get("ctx") or {}
+    if isinstance(value, NumberSpelling):
+        return "number-spelling", _spelling_message(label, value, kind)
     if "-" in kind:  # our own validators use the rule id as the error type
         return kind, f"{label}: {err['msg']}" if label else err["msg"]
     if kind == "string_too_long":
@@ -97,6 +99,18 @@ def _describe(kind: str, err: Any, loc: Path_) -> tuple[str, str]:
     if kind in ("too_short", "too_long") and loc and loc[0] == "coordinates":
         return "bad-coordinates", "coordinates must be two numbers, [latitude, longitude]"
     return "bad-type", f"{label} must be {_expected(kind, loc)}, not {type_name(value)}{_quote_hint(kind, value)}"
+
+
+def _spelling_message(label: str, value: NumberSpelling, kind: str) -> str:
+    """What to write instead of a YAML 1.1 number spelling."""
+    said = f"{label}: '{value.text}' is not a plain decimal number (YAML 1.1 would read it as {value.yaml11!r})"
+    if kind == "string_type":
+        return f"{said}; if it is text, put it in quotes: \"{value.text}\""
+    digits = value.text.lstrip("+").replace("_", "")
+    example = digits.lstrip("0") or "0" if digits.isdigit() else None
+    hint = f", e.g. {example}" if example is not None else ""
+    return (f"{said}; write the number in plain decimal digits, with no leading zero, sign, underscore, "
+            f"0x/0o/0b prefix or ':'{hint}")
 
 
 def _expected(kind: str, loc: Path_) -> str:
