@@ -32,7 +32,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import model, vocab
-from .model import CONTROL_RE, Incident
+from .model import BIDI_RE, CONTROL_RE, Incident
 from .query import sort_key
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -290,7 +290,7 @@ def target_type_for(notes: str, actor2: str, inter2: str = "", civilian_targetin
 def clean(text: str) -> str:
     """One line of text: control characters dropped, runs of white space
     (line breaks included) made one space."""
-    return " ".join(CONTROL_RE.sub(" ", text).split())
+    return " ".join(CONTROL_RE.sub(" ", BIDI_RE.sub("", text)).split())
 
 
 def trim(text: str, limit: int) -> str:

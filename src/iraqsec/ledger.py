@@ -100,20 +100,35 @@ def default_paths(given: Sequence[str], environ: dict[str, str] | None = None) -
 
 
 def expand(paths: Sequence[str]) -> list[tuple[Path, str]]:
-    """(file, display name) for each ledger file; directories expanded."""
+    """(file, display name) for each ledger file; directories expanded.
+
+    A file named twice (directly, through a directory, a symlink or another
+    spelling of its path) is read once, under the first name given.  No
+    file at all is refused: a check that reads nothing must not pass."""
     out: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
     for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            files = sorted(p for p in path.glob("*.yaml") if p.name != ACTORS_FILE and p.is_file())
-            if not files:
-                raise LedgerNotFound(f"{given}: the directory holds no *.yaml ledger files")
-            out.extend((p, os.path.join(given, p.name)) for p in files)
-        elif path.is_file():
-            out.append((path, given))
-        else:
-            raise LedgerNotFound(f"{given}: no such ledger file or directory")
+        for path, shown in _files_of(given):
+            real = path.resolve()
+            if real not in seen:
+                seen.add(real)
+                out.append((path, shown))
+    if not out:
+        raise LedgerNotFound(f"no ledger file to read: the ledger paths given (or ${ENV_VAR}) name none; "
+                             "pass -f PATH or set it to a ledger file or directory")
     return out
+
+
+def _files_of(given: str) -> list[tuple[Path, str]]:
+    path = Path(given)
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.yaml") if p.name != ACTORS_FILE and p.is_file())
+        if not files:
+            raise LedgerNotFound(f"{given}: the directory holds no *.yaml ledger files")
+        return [(p, os.path.join(given, p.name)) for p in files]
+    if path.is_file():
+        return [(path, given)]
+    raise LedgerNotFound(f"{given}: no such ledger file or directory")
 
 
 def actor_files(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
