@@ -58,10 +58,56 @@ def warning(path: str, line: int, col: int, rule: str, message: str) -> Finding:
     return Finding(path, line, col, "warning", rule, message)
 
 
-def tally(findings: list[Finding], records: int, files: int) -> str:
-    """The closing line of `check`: counts of errors and warnings."""
-    errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
+# Findings kept per rule by default: a file of a million broken records must
+# not cost millions of lines and gigabytes.  `check --max-per-rule` changes it.
+DEFAULT_CAP = 100
+Omitted = dict[tuple[str, Severity], int]  # (rule, severity) -> findings counted but not kept
+
+
+class FindingLog:
+    """Findings kept up to `cap` per rule (None: all), the rest counted."""
+
+    def __init__(self, cap: int | None = DEFAULT_CAP) -> None:
+        self.cap = cap
+        self.kept: list[Finding] = []
+        self.counts: dict[tuple[str, Severity], int] = {}
+
+    def admit(self, rule: str, severity: Severity = "error") -> bool:
+        """Count one finding of `rule`; whether it is to be kept (built)."""
+        key = (rule, severity)
+        count = self.counts[key] = self.counts.get(key, 0) + 1
+        return self.cap is None or count <= self.cap
+
+    def add(self, findings: list[Finding]) -> None:
+        for finding in findings:
+            if self.admit(finding.rule, finding.severity):
+                self.kept.append(finding)
+
+    def add_admitted(self, findings: list[Finding]) -> None:
+        """Findings already counted through `admit`."""
+        self.kept += findings
+
+    def omitted(self) -> Omitted:
+        cap = self.cap
+        if cap is None:
+            return {}
+        return {key: n - cap for key, n in self.counts.items() if n > cap}
+
+
+def omitted_lines(omitted: Omitted, cap: int | None) -> list[str]:
+    """One line per rule whose findings were cut, counting the rest."""
+    return [f"... and {n:,} more {severity}{'' if n == 1 else 's'} [{rule}] not shown "
+            f"(the first {cap:,} of each rule are; --max-per-rule 0 shows all)"
+            for (rule, severity), n in sorted(omitted.items())]
+
+
+def tally(findings: list[Finding], records: int, files: int, omitted: Omitted | None = None) -> str:
+    """The closing line of `check`: counts of errors and warnings (those not
+    shown included)."""
+    extra = omitted or {}
+    errors = sum(1 for f in findings if f.severity == "error") + sum(
+        n for (_, severity), n in extra.items() if severity == "error")
+    warnings = len(findings) + sum(extra.values()) - errors
     return (f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in "
             f"{_plural(records, 'record')} ({_plural(files, 'file')})")
 
