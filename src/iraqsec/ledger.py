@@ -161,10 +161,11 @@ def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
     raws: list[RawRecord] = []
     size = 0
     for path, shown in files:
-        size += path.stat().st_size
-        if size > MAX_LEDGER_BYTES:  # refused before reading: memory stays bounded
+        own = path.stat().st_size
+        size += own
+        if size > MAX_LEDGER_BYTES and own <= MAX_LEDGER_BYTES:  # refused before reading: memory stays bounded
             log.add([too_large(shown, size, "the ledger's files total")])
-            continue
+            continue  # (a file too large alone is refused by load_file)
         loaded = load_file(path, shown, MAX_RECORDS - len(raws))
         log.add(loaded.findings)
         raws += loaded.records

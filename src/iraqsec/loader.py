@@ -46,7 +46,7 @@ STOP_RULES = frozenset({"encoding", "yaml-syntax", "not-a-list", "multiple-docum
                         "too-large", "too-many-records"})
 # Bounds on what is read at all, so that memory stays bounded whatever the
 # input: 100,000 real records are about 62 MB and need about 0.9 GB.
-MAX_LEDGER_BYTES = 128 * 1024 * 1024
+MAX_LEDGER_BYTES = 128_000_000
 MAX_RECORDS = 200_000
 MAX_DEPTH = 32  # a ledger needs 4 levels; anything far deeper is hostile
 Path_ = tuple[str | int, ...]
