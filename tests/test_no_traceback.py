@@ -6,6 +6,7 @@ shortened.  Every record here is SYNTHETIC (or the shipped ledger)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import stat
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,6 +39,8 @@ WRITERS: list[list[str]] = [
     ["-f", "incidents.yaml", "trend"],
     ["-f", "incidents.yaml", "export", "--format", "csv"],
     ["-f", "incidents.yaml", "export", "--format", "json"],
+    ["-f", "incidents.yaml", "import", "acled", "acled.csv"],
+    ["-f", "incidents.yaml", "fmt", "--check", "unformatted.yaml"],
     ["schema"],
     ["--help"],
     ["--version"],
@@ -53,6 +57,8 @@ def ledger_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("shipped")
     shutil.copy(SHIPPED, folder / "incidents.yaml")
     shutil.copy(SHIPPED.parent / "actors.yaml", folder / "actors.yaml")
+    (folder / "acled.csv").write_text(acled_csv([ROCKETS]), encoding="utf-8")
+    (folder / "unformatted.yaml").write_text(VALID.replace("  killed: 0\n", "  killed:   0\n"), encoding="utf-8")
     return folder
 
 
@@ -100,6 +106,17 @@ def test_stdout_a_closed_pipe(args: list[str], ledger_dir: Path) -> None:
         os.close(write_end)
     assert done.returncode == 1
     assert _one_line(done.stderr) == "iraqsec: standard output was closed before all output was written\n"
+
+
+def test_add_json_with_stdout_on_a_full_disk(tmp_path: Path) -> None:
+    (tmp_path / "incidents.yaml").write_text(VALID, encoding="utf-8")
+    record = VALID.replace("2020-09-06-baghdad-airport-rockets", "2020-09-07-baghdad-airport-rockets")
+    (tmp_path / "new.json").write_text(json.dumps(yaml.safe_load(record)[0] | {"date": "2020-09-07"}),
+                                       encoding="utf-8")
+    with _full_device() as full:
+        done = _cli(["-f", "incidents.yaml", "add", "--json", "new.json"], tmp_path, full)
+    assert done.returncode == 1
+    assert _one_line(done.stderr) == "iraqsec: cannot write: no space left on the device\n"
 
 
 def test_add_json_from_a_closed_stdin(ledger_dir: Path, tmp_path: Path) -> None:
