@@ -129,3 +129,14 @@ def test_the_byte_limit_spans_files(tmp_path: Path, run: Callable[..., Result]) 
     assert result.exit_code == 1
     assert "dir/b.yaml:1:1: error: the ledger's files total 128.0 MB; iraqsec reads at most 128 MB" in result.stdout
     assert os.path.getsize(tmp_path / "dir" / "a.yaml") < MAX_LEDGER_BYTES
+
+
+def test_fmt_refuses_a_flood_of_broken_records_with_capped_findings(write: Callable[..., Path],
+                                                                    run: Callable[..., Result]) -> None:
+    path = write(_empty_records(300))
+    result = run("fmt", "incidents.yaml")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 101  # the first 100 findings of the rule, then the count of all
+    assert lines[-1] == "iraqsec fmt: incidents.yaml: 3300 error(s); fix them first (the file is left as it is)"
+    assert path.read_text(encoding="utf-8") == _empty_records(300)
