@@ -51,7 +51,8 @@ class LazyGroup(click.Group):
         from .guard import carried
 
         with carried():  # click's main would swallow a closed pipe silently
-            return super().invoke(ctx)
+            super().invoke(ctx)
+        return None  # so that a number main returns is always an exit status (see guard.guarded)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import re
 import sys
@@ -24,6 +25,7 @@ from ..findings import visible
 MAX_TOKEN = 60  # characters of one typed value shown in a message
 MAX_RUN = 240  # any run without spaces in a message (file paths fit)
 MAX_MESSAGE = 2000
+MAX_LINES = 100
 _LONG_RUN = re.compile(rf"\S{{{MAX_RUN + 1},}}")
 
 
@@ -77,7 +79,7 @@ def guarded(run: Callable[[], Any]) -> NoReturn:
     except click.exceptions.Exit as exc:
         _exit(exc.exit_code)
     except click.ClickException as exc:
-        _fail(f"Error: {exc.format_message()}", exc.exit_code, usage=_usage(exc))
+        _click_failure(exc)
     except click.Abort:
         _fail("Aborted!", 1)
     except SystemExit as exc:
@@ -102,14 +104,17 @@ def guarded(run: Callable[[], Any]) -> NoReturn:
     _exit(code if isinstance(code, int) else 0)
 
 
-def _usage(exc: click.ClickException) -> str | None:
-    ctx = getattr(exc, "ctx", None)
-    if not isinstance(exc, click.UsageError) or ctx is None:
-        return None
-    hint = ""
-    if ctx.command.get_help_option(ctx) is not None:
-        hint = f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.\n"
-    return f"{ctx.get_usage()}\n{hint}"
+def _click_failure(exc: click.ClickException) -> NoReturn:
+    """Click's own report (usage, hint, "Error: ..."), each line made safe."""
+    # A typed value's line breaks and escapes, shown escaped (click marks `message` final only for typing).
+    exc.message = shown_message(exc.message)  # type: ignore[misc]
+    buffer = io.StringIO()
+    exc.show(file=buffer)
+    lines = buffer.getvalue().splitlines()
+    if len(lines) > MAX_LINES:
+        lines = [*lines[:MAX_LINES], f"... ({len(lines) - MAX_LINES:,} more lines)"]
+    _write_stderr("".join(shown_message(line) + "\n" for line in lines))
+    _exit(exc.exit_code)
 
 
 def _os_error(exc: OSError) -> NoReturn:
@@ -127,18 +132,19 @@ def _flush_stdout() -> None:
         stream.flush()
 
 
-def _fail(message: str, code: int, usage: str | None = None) -> NoReturn:
+def _fail(message: str, code: int) -> NoReturn:
+    line = shown_message(message)
+    _write_stderr(f"{line}\n" if line.startswith("Aborted!") else f"iraqsec: {line}\n")
+    _exit(code)
+
+
+def _write_stderr(text: str) -> None:
     _silence_stdout()
     try:
-        if usage:
-            sys.stderr.write(usage)
-        line = shown_message(message)
-        sys.stderr.write(line if line.startswith(("Error:", "Aborted!")) else f"iraqsec: {line}")
-        sys.stderr.write("\n")
+        sys.stderr.write(text)
         sys.stderr.flush()
     except (OSError, ValueError, AttributeError):
         pass  # stderr itself is gone: the exit status is all that is left
-    _exit(code)
 
 
 def _silence_stdout() -> None:
