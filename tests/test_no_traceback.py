@@ -201,9 +201,18 @@ def test_typed_values_are_escaped_and_shortened(write: Callable[..., Path], run:
 def test_no_typed_value_reaches_the_terminal_raw(args: list[str], write: Callable[..., Path],
                                                  run: Callable[..., Result]) -> None:
     write(VALID)
-    value = "\x1b]0;pwned\x07\u202e" + "k" * 1_000_000
+    value = "\x1b]0;pwned\x07\u202e\nline2" + "k" * 1_000_000
     result = run("-f", "incidents.yaml", *[a.replace("{v}", value) for a in args])
     assert result.exit_code in (1, 2)
     assert "\x1b" not in result.output + result.stderr
     assert "\u202e" not in result.output + result.stderr
+    assert "\nline2" not in result.stderr  # a typed line break is shown as \n, not obeyed
     assert len(result.stderr) < 4000
+
+
+def test_a_bare_command_shows_its_help(run: Callable[..., Result]) -> None:
+    result = run()
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Usage: ")
+    assert "[OPTIONS] COMMAND [ARGS]...\n\n  A sourced ledger" in result.stderr
+    assert "  check    Check ledger files and report every problem.\n" in result.stderr

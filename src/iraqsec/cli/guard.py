@@ -106,8 +106,10 @@ def guarded(run: Callable[[], Any]) -> NoReturn:
 
 def _click_failure(exc: click.ClickException) -> NoReturn:
     """Click's own report (usage, hint, "Error: ..."), each line made safe."""
-    # A typed value's line breaks and escapes, shown escaped (click marks `message` final only for typing).
-    exc.message = shown_message(exc.message)  # type: ignore[misc]
+    help_shown = getattr(click.exceptions, "NoArgsIsHelpError", ())
+    if not isinstance(exc, help_shown):  # that one's message is the help itself, lines and all
+        # A typed value's line breaks and escapes, shown escaped (click marks `message` final only for typing).
+        exc.message = shown_message(exc.message)  # type: ignore[misc]
     buffer = io.StringIO()
     exc.show(file=buffer)
     lines = buffer.getvalue().splitlines()
