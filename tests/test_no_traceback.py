@@ -108,6 +108,15 @@ def test_stdout_a_closed_pipe(args: list[str], ledger_dir: Path) -> None:
     assert _one_line(done.stderr) == "iraqsec: standard output was closed before all output was written\n"
 
 
+@pytest.mark.parametrize("args", WRITERS, ids=lambda a: " ".join(a[-3:]))
+def test_stdout_closed(args: list[str], ledger_dir: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "iraqsec", *args], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          cwd=ledger_dir, env=subprocess_env(), timeout=60, check=False,
+                          preexec_fn=lambda: os.close(1))  # like `>&-`
+    assert done.returncode == 1
+    assert _one_line(done.stderr) == "iraqsec: cannot write: standard output is closed\n"
+
+
 def test_add_json_with_stdout_on_a_full_disk(tmp_path: Path) -> None:
     (tmp_path / "incidents.yaml").write_text(VALID, encoding="utf-8")
     record = VALID.replace("2020-09-06-baghdad-airport-rockets", "2020-09-07-baghdad-airport-rockets")

@@ -69,8 +69,31 @@ def carried() -> Iterator[None]:
         raise Carried(exc) from exc
 
 
+class _ClosedBytes(io.RawIOBase):
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+class _Closed(io.TextIOBase):
+    """Stands for a standard stream the process was started without (`>&-`):
+    writing to it is an error, where click would drop the output silently."""
+
+    buffer = _ClosedBytes()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
 def guarded(run: Callable[[], Any]) -> NoReturn:
     """Run click's main (non-standalone) and turn every outcome into an exit."""
+    if sys.stdout is None:
+        sys.stdout = _Closed()
     try:
         try:
             code = run()
@@ -124,6 +147,8 @@ def _os_error(exc: OSError) -> NoReturn:
         _fail("standard output was closed before all output was written", 1)
     if exc.errno == errno.ENOSPC:
         _fail("cannot write: no space left on the device", 1)
+    if exc.errno == errno.EBADF and not exc.filename:
+        _fail("cannot write: standard output is closed", 1)
     where = f"{exc.filename}: " if exc.filename else ""
     _fail(f"{where}{exc.strerror or exc}", 1)
 
@@ -155,7 +180,7 @@ def _silence_stdout() -> None:
     stream = sys.stdout
     try:
         fileno = stream.fileno() if stream is not None else -1
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
         fileno = -1
     if fileno >= 0:
         try:
