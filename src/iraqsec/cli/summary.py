@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import plain
+from ..outputs import Output
 from ..query import Filters
 from ..reports import FIELDS, MEASURES, Measures, pivot, report_months, strip_unreported, summary_rows
 from .common import draw, emit, selected_records
@@ -19,7 +20,7 @@ from .options import filter_options, output_format, save_options
 @save_options
 @click.pass_context
 def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
-            save_svg: str | None, save_html: str | None) -> None:
+            save_svg: Output | None, save_html: Output | None) -> None:
     """Incidents, killed and wounded by month, tactic, target type,
     governorate, actor or target country.
 
