@@ -79,8 +79,9 @@ def _wrapped(text: str, first_width: int, indent: str) -> str:
     return ("\n" + indent).join(lines)
 
 
-def _value(key: str, value: Any, indent: str) -> str:
-    """The text after `key:` for one value (including a leading space or newline)."""
+def _value(key: str, value: Any, indent: str, block: bool = False) -> str:
+    """The text after `key:` for one value (including a leading space or newline).
+    `block`: a list one item a line, never `[a, b]` (fmt keeps comments there)."""
     if value is None:
         return " null"
     if isinstance(value, bool):
@@ -92,7 +93,7 @@ def _value(key: str, value: Any, indent: str) -> str:
     if isinstance(value, str):
         return _text(value, WIDTH - len(indent) - len(key) - 2, indent + INDENT)
     if isinstance(value, (list, tuple)):
-        return _list(key, value, indent)
+        return _list(key, value, indent, block)
     raise TypeError(f"cannot write {type(value).__name__}")  # pragma: no cover - models hold no other types
 
 
@@ -133,12 +134,15 @@ def _literal(text: str, indent: str) -> str:
     return f" |{indicator}{chomp}\n" + "\n".join(lines)
 
 
-def _list(key: str, items: Sequence[Any], indent: str) -> str:
+def _list(key: str, items: Sequence[Any], indent: str, block: bool = False) -> str:
     if not items:
         return " []"
-    if key == "coordinates" or all(isinstance(i, (int, float)) for i in items):
+    numbers = key == "coordinates" or all(isinstance(i, (int, float)) for i in items)
+    if numbers and block:
+        return "".join(f"\n{indent}{INDENT}- {i!r}" for i in items)
+    if numbers:
         return " [" + ", ".join(repr(i) for i in items) + "]"
-    if key == "tags" and all(isinstance(i, str) and _plain_ok(i) for i in items):
+    if key == "tags" and not block and all(isinstance(i, str) and _plain_ok(i) for i in items):
         inline = " [" + ", ".join(items) + "]"
         if len(indent) + len(key) + len(inline) < WIDTH:
             return inline
@@ -166,13 +170,14 @@ def record_fields(incident: Incident) -> dict[str, Any]:
             if key in ("killed", "wounded") or not (value is None or (key == "tags" and value == []))}
 
 
-def dump_record(incident: Incident) -> str:
-    """One record in the canonical layout, ending with a newline."""
+def dump_record(incident: Incident, block: frozenset[str] = frozenset()) -> str:
+    """One record in the canonical layout, ending with a newline; the lists
+    of the keys in `block` one item a line."""
     fields = record_fields(incident)
     lines = []
     for i, (key, value) in enumerate(fields.items()):
         lead = "- " if i == 0 else INDENT
-        lines.append(f"{lead}{key}:{_value(key, value, INDENT)}")
+        lines.append(f"{lead}{key}:{_value(key, value, INDENT, key in block)}")
     return "\n".join(lines) + "\n"
 
 
