@@ -298,3 +298,21 @@ def test_a_killed_add_leaves_a_temporary_file_that_the_next_add_removes(ledger: 
                            check=False)
     assert again.returncode == 0, again.stderr
     assert list(tmp_path.glob(".incidents.yaml.*.tmp")) == []
+
+
+ADD_REFUSED = [r for r in REFUSED
+               if r[0] in ("/dev/null", "/dev/full", "fifo", "dangling symlink", "missing directory")]
+
+
+@pytest.mark.parametrize(("kind", "make", "message"), ADD_REFUSED, ids=[r[0] for r in ADD_REFUSED])
+def test_add_refuses_a_ledger_path_that_is_not_a_regular_file(run: Callable[..., Result], ledger: Path,
+                                                              tmp_path: Path, kind: str, make: Callable[[Path], str],
+                                                              message: str) -> None:
+    (tmp_path / "new.json").write_text(NEW_RECORD)
+    path = make(tmp_path)
+    before = _snapshot(tmp_path)
+    result = run("-f", path, "add", "--json", "new.json")
+    assert (result.exit_code, result.stdout) == (2, "")
+    reason = message.format(tmp=tmp_path, path=path).removeprefix(path + " ")
+    assert result.stderr == f"Error: {path}: {reason}\n"
+    assert _snapshot(tmp_path) == before
