@@ -316,3 +316,23 @@ def test_add_refuses_a_ledger_path_that_is_not_a_regular_file(run: Callable[...,
     reason = message.format(tmp=tmp_path, path=path).removeprefix(path + " ")
     assert result.stderr == f"Error: {path}: {reason}\n"
     assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(("made", "message"), [
+    ("ro/out.csv", "ro/out.csv is in a directory that is not writable (ro)"),
+    ("ro.csv", "ro.csv is read-only; make it writable or give another path"),
+], ids=["directory", "file"])
+def test_unwritable_paths_are_refused(run: Callable[..., Result], ledger: Path, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch, made: str, message: str) -> None:
+    """Run as root, every path is writable: permission is simulated by the
+    check iraqsec makes (os.access), which is what a normal user meets."""
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro.csv").write_bytes(OLD)
+    real_access = os.access
+    monkeypatch.setattr("iraqsec.outputs.os.access",
+                        lambda path, mode: False if Path(path).name in ("ro", "ro.csv") else real_access(path, mode))
+    before = _snapshot(tmp_path)
+    result = run("-f", "incidents.yaml", "export", "--format", "csv", "-o", made)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: -o {message}\n"
+    assert _snapshot(tmp_path) == before
