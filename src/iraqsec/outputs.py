@@ -153,9 +153,11 @@ def _names_a_descriptor(given: str) -> bool:
     for _ in range(40):  # the kernel's own limit on a chain of links
         if path.startswith(_DESCRIPTORS):
             return True
-        if not os.path.islink(path):
+        try:
+            link = os.readlink(path)
+        except OSError:  # not a link (or not readable): the rest of the checks judge it
             return False
-        path = os.path.normpath(os.path.join(os.path.dirname(path), os.readlink(path)))
+        path = os.path.normpath(os.path.join(os.path.dirname(path), link))
     return False
 
 
@@ -271,7 +273,7 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
     """Remove `stale_temporaries(path)`; the ones removed."""
     removed = []
     for candidate in stale_temporaries(path):
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # tidying up never stops the write it precedes
             os.unlink(candidate)
             removed.append(candidate)
     return removed
