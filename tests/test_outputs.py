@@ -8,6 +8,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -286,8 +287,10 @@ def test_a_killed_add_leaves_a_temporary_file_that_the_next_add_removes(ledger: 
     proc = spawn("-f", str(ledger), "add", "--json", str(tmp_path / "new.json"),
                  env=subprocess_env(**{PAUSE_ENV: "30"}))
     try:
-        while not list(tmp_path.glob(".incidents.yaml.*.tmp")):  # written, not yet renamed
+        # written (the pause comes after the write and the fsync), not yet renamed
+        while not [p for p in tmp_path.glob(".incidents.yaml.*.tmp") if p.stat().st_size]:
             assert proc.poll() is None, proc.stderr.read()  # type: ignore[union-attr]
+            time.sleep(0.01)
     finally:
         proc.kill()
         proc.wait()
