@@ -339,3 +339,12 @@ def test_unwritable_paths_are_refused(run: Callable[..., Result], ledger: Path, 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == f"Error: -o {message}\n"
     assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("args", [("export", "--format", "csv"), ("import", "acled", "acled.csv")],
+                         ids=["export", "import acled"])
+def test_dash_on_a_full_disk_is_one_line(ledger: Path, tmp_path: Path, args: tuple[str, ...]) -> None:
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "iraqsec", "-f", str(ledger), *args, "-o", "-"], stdout=full,
+                              stderr=subprocess.PIPE, env=subprocess_env(), cwd=tmp_path, check=False)
+    assert (done.returncode, done.stderr) == (1, b"iraqsec: cannot write: no space left on the device\n")

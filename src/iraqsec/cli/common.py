@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..findings import DEFAULT_CAP
 from ..ledger import Ledger, LedgerNotFound, default_paths, load, load_cached
 from ..model import Incident
 from ..outputs import Output, write
@@ -29,9 +30,9 @@ def ledger_paths(ctx: click.Context, override: Sequence[str] = ()) -> list[str]:
     return default_paths(given)
 
 
-def load_ledger(paths: Sequence[str], cached: bool = False) -> Ledger:
+def load_ledger(paths: Sequence[str], cached: bool = False, cap: int | None = DEFAULT_CAP) -> Ledger:
     try:
-        return load_cached(paths) if cached else load(paths)
+        return load_cached(paths) if cached else load(paths, cap)
     except LedgerNotFound as exc:
         raise UsageFailure(str(exc)) from None
     except OSError as exc:
@@ -113,6 +114,9 @@ def save(output: Output, data: bytes) -> None:
     """Write a checked output (cli/output_paths.py checked it before the
     work); a write that still fails, a full disk say, is one clear line and
     exit 1, and leaves the old file as it was."""
+    if output.is_stdout:
+        write(output, data)  # a closed pipe or a full disk: the root guard's one line, as for every command
+        return
     try:
         write(output, data)
     except OSError as exc:
