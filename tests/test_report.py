@@ -251,18 +251,40 @@ def _fifo(path: Path) -> str:
 
 
 @pytest.mark.parametrize(("make", "message"), [
-    (lambda d: str(d), "is not a regular file"),
-    (lambda d: str(d / "missing" / "r.html"), "does not exist"),
+    (lambda d: str(d), "is a directory; iraqsec replaces regular files only"),
+    (lambda d: str(d / "missing" / "r.html"), "is in a directory that does not exist"),
     (lambda d: "", "the output path is empty"),
-    (lambda d: "/dev/null", "is not a regular file"),
-    (lambda d: _fifo(d / "fifo"), "is not a regular file"),
+    (lambda d: "/dev/null", "is a device"),
+    (lambda d: _fifo(d / "fifo"), "is a FIFO (named pipe)"),
+    (lambda d: "/dev/stdout", "names a file descriptor"),
+    (lambda d: FIXTURE, "is a file of the ledger in force"),
 ])
 def test_bad_output_paths_are_refused_before_any_work(run: Callable[..., Result], tmp_path: Path,
                                                       make: Callable[[Path], str], message: str) -> None:
     target = make(tmp_path)
+    before = Path(FIXTURE).read_bytes()
     result = run("-f", FIXTURE, "report", "-o", target)
-    assert result.exit_code == 2 and message in result.stderr
-    assert "Traceback" not in result.output
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert result.stdout == "" and "Traceback" not in result.output
+    assert Path(FIXTURE).read_bytes() == before
+
+
+def test_output_is_required(run: Callable[..., Result]) -> None:
+    result = run("-f", FIXTURE, "report")
+    assert result.exit_code == 2
+    assert "give the file to write with -o PATH" in result.stderr
+
+
+def test_standard_output_and_a_link(run: Callable[..., Result], tmp_path: Path) -> None:
+    result = run("-f", FIXTURE, "report", "-o", "-")
+    assert result.exit_code == 0 and result.stdout.startswith("<!DOCTYPE html>\n")
+    assert len(row_ids(parse(result.stdout))) == 5
+    real = tmp_path / "site" / "index.html"
+    real.parent.mkdir()
+    real.write_text("old", encoding="utf-8")
+    (tmp_path / "link.html").symlink_to(real)
+    assert run("-f", FIXTURE, "report", "-o", "link.html").exit_code == 0
+    assert (tmp_path / "link.html").is_symlink() and real.read_text(encoding="utf-8") == result.stdout
 
 
 def test_a_ledger_with_errors_writes_nothing(run: Callable[..., Result], tmp_path: Path) -> None:
