@@ -29,6 +29,8 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 # slots narrow and only quarters are labelled (the chart scrolls sideways
 # when wider than the screen).
 WIDE_MONTHS = 24
+FEW_MONTHS = 8  # up to this many, wider bars still
+MIN_WIDTH = 320
 
 
 def tactic_colour(tactic: str) -> str:
@@ -65,9 +67,9 @@ def trend_chart(bars: Sequence[MonthBar]) -> Markup:
     """Monthly incidents as bars stacked by evidence grade, escalation months
     marked, and killed and wounded as a second panel below."""
     n = len(bars)
-    slot = 44 if n <= WIDE_MONTHS else 16
+    slot = 64 if n <= FEW_MONTHS else 44 if n <= WIDE_MONTHS else 16
     left, top, bars_h, gap, cas_h, bottom = 40, 30, 190, 34, 80, 34
-    width = left + max(n, 1) * slot + 12
+    width = max(left + max(n, 1) * slot + 12, MIN_WIDTH)  # room for the panels' titles
     height = top + bars_h + gap + cas_h + bottom
     top_count = max((b.incidents for b in bars), default=0) or 1
     top_cas = max((max(b.killed, b.wounded) for b in bars), default=0) or 1
