@@ -171,6 +171,19 @@ def test_one_map_point_per_located_incident(run: Callable[..., Result], opened: 
     page.page.focus(f"#map .pt[data-id='{located[0]}']")
     caption = page.page.inner_text("#map-caption")
     assert caption.startswith(located[0][:10]) and "Synthetic target" in caption
+    # a point leads to its row, opened, even when a filter had hidden it
+    page.page.fill("#q", "zzz-nothing")
+    page.page.press("#q", "Enter")  # the search box submits nothing (the policy forbids form actions)
+    assert page.page.evaluate("location.hash") == "" and page.visible_ids() == []
+    page.page.focus(f"#map .pt[data-id='{located[0]}']")
+    page.page.keyboard.press("Enter")
+    row = page.page.locator(f"#incidents tr[data-id='{located[0]}']")
+    assert row.is_visible() and row.locator("dl").is_visible()
+    assert page.page.evaluate("location.hash") == f"#i-{located[0]}"
+    assert page.page.input_value("#q") == ""
+    page.page.click(f"#map .pt[data-id='{located[-1]}']")
+    assert page.page.locator(f"#incidents tr[data-id='{located[-1]}'] dl").is_visible()
+    assert page.errors == [] and page.requests == [page.url]
 
 
 def test_hostile_text_renders_as_text(run: Callable[..., Result], opened: Callable[..., Opened],

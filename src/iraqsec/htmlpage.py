@@ -63,7 +63,7 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .gov-label{paint-order:stroke;stroke:#fff;stroke-width:3px}
 .pt{cursor:pointer;outline:none}.pt:focus circle,.pt:hover circle{stroke:#000;stroke-width:2.5}
 #map-caption{min-height:1.4em;margin:.3em 0;font-size:.9em}caption{text-align:left}
-#incidents td details summary{cursor:pointer}
+#incidents td details summary{cursor:pointer}#incidents tr:target{background:#fff3c4}
 #incidents .more{margin:.3em 0 .5em;max-width:44em}
 #incidents .more a{overflow-wrap:anywhere}
 #incidents .more dt{font-weight:bold;margin-top:.3em}#incidents .more dd{margin:0}
@@ -112,6 +112,7 @@ function apply(){
   shown.textContent=n+" of "+rows.length+" incidents shown";
 }
 search.addEventListener("input",apply);
+controls.addEventListener("submit",function(e){e.preventDefault();});
 for(var i=0;i<selects.length;i++){selects[i].addEventListener("change",apply);}
 var heads=table.tHead.rows[0].cells;
 Array.prototype.forEach.call(heads,function(th){
@@ -137,7 +138,15 @@ var caption=document.getElementById("map-caption");
 if(caption){
   Array.prototype.forEach.call(document.querySelectorAll("#map .pt"),function(pt){
     function name(){caption.textContent=pt.getAttribute("data-label");}
+    function show(){
+      var row=document.getElementById("i-"+pt.getAttribute("data-id"));if(!row){return;}
+      if(row.hidden){search.value="";for(var i=0;i<selects.length;i++){selects[i].value="";}apply();}
+      var details=row.querySelector("details");if(details){details.open=true;}
+      location.hash="i-"+pt.getAttribute("data-id");row.scrollIntoView({block:"center"});
+    }
     pt.addEventListener("focus",name);pt.addEventListener("mouseenter",name);
+    pt.addEventListener("click",show);
+    pt.addEventListener("keydown",function(e){if(e.key==="Enter"||e.key===" "){e.preventDefault();show();}});
   });
 }
 apply();
@@ -328,7 +337,8 @@ def _details(incident: Incident) -> Markup:
 
 def _row(order: int, incident: Incident) -> Markup:
     g = grade(incident)
-    data: dict[str, AttrValue] = {"data-order": order, "data-id": incident.id, "data-date": incident.date,
+    data: dict[str, AttrValue] = {
+            "id": f"i-{incident.id}", "data-order": order, "data-id": incident.id, "data-date": incident.date,
             "data-governorate": incident.governorate, "data-tactic": incident.tactic,
             "data-target-type": incident.target_type, "data-evidence": g,
             "data-killed": "" if incident.killed is None else incident.killed,
