@@ -28,6 +28,7 @@ NEW_TEXT = """\
   claimed_by:
     - Ashab al-Kahf
   attributed_to: []
+  evidence: reported
   summary: A roadside bomb hit a convoy.
   sources:
     - https://example.org/report-2
@@ -82,7 +83,7 @@ def test_every_problem_is_listed_and_the_ledger_is_untouched(ledger: Path, tmp_p
         f"{p}:2:1: error: record 1: id '2020-09-06-baghdad-airport-rocket' is already used at {ledger}:1; "
         "ids must be unique [duplicate-id]",
         f"{p}:3:1: error: record 2: tactic: unknown tactic 'rockt'; did you mean 'rocket'? (valid: rocket, mortar, "
-        "missile, drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other) [unknown-tactic]",
+        "missile, drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other, unknown) [unknown-tactic]",
         f"{p}:3:1: error: record 2: killed must be a whole number, or null when not reported, not text ('3'); "
         "write the number without quotes [bad-type]",
         f"{p}:3:1: error: record 2: unknown key 'governate'; did you mean 'governorate'? [unknown-key]",

@@ -25,6 +25,7 @@ LEDGER = """\
   governorate: Baghdad
   place: Baghdad International Airport
   coordinates: [33.2625, 44.2346]
+  geo_precision: exact
   tactic: rocket
   target_type: airport
   target: Airport car park
@@ -33,6 +34,7 @@ LEDGER = """\
   wounded: 2
   claimed_by: [Ashab al-Kahf]
   attributed_to: [Kataib Hezbollah, Ashab al-Kahf]
+  evidence: confirmed
   summary: Synthetic record one.
   sources:
     - https://example.org/one
@@ -50,6 +52,7 @@ LEDGER = """\
   target: Supply trucks
   killed: null
   wounded: null
+  evidence: confirmed
   summary: |-
     Synthetic record two | with a pipe,
     a second line and *stars*.
@@ -61,11 +64,13 @@ LEDGER = """\
   governorate: Anbar
   place: Ain al-Asad
   coordinates: [33.8, 42.44]
+  geo_precision: site
   tactic: rocket
   target_type: military-base
   target: Air base
   killed: 1
   wounded: 0
+  evidence: confirmed
   summary: Synthetic record three.
   sources:
     - https://example.org/three
@@ -79,6 +84,7 @@ LEDGER = """\
   target: Embassy compound
   killed: 0
   wounded: 0
+  evidence: confirmed
   summary: Synthetic record four.
   sources:
     - https://example.org/four

@@ -85,9 +85,12 @@ def test_bad_filters_are_usage_errors(cli: Callable[..., Result], args: list[str
 def test_list_json_is_the_contract_shape(cli: Callable[..., Result]) -> None:
     records = json.loads(cli("list", "--format", "json").output)
     assert [r["date"] for r in records] == ["2020-07-05", "2020-08-14", "2020-09", "2020-09-03", "2020-09-15"]
-    assert list(records[0]) == ["id", "date", "governorate", "place", "coordinates", "tactic", "target_type",
-                                "target", "target_country", "killed", "wounded", "claimed_by", "attributed_to",
-                                "summary", "sources", "notes", "tags"]
+    assert list(records[0]) == ["id", "date", "date_end", "governorate", "place", "site", "coordinates",
+                                "geo_precision", "tactic", "target_type", "target", "target_country", "killed",
+                                "wounded", "claimed_by", "attributed_to", "evidence", "scope", "related", "summary",
+                                "sources", "notes", "tags", "withdrawn"]
+    assert [(r["evidence"], r["scope"], r["related"], r["withdrawn"]) for r in records][:2] == [
+        ("confirmed", "campaign", [], None), ("reported", "campaign", [], None)]
     assert records[1]["killed"] is None and records[4]["wounded"] == 3
     assert records[4]["sources"] == [{"title": "A synthetic report", "url": "https://example.org/5",
                                       "publisher": "Example News", "published": "2020-09-16"}]

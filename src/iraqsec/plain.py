@@ -27,6 +27,8 @@ def record_dict(incident: Incident) -> dict[str, Any]:
     """An incident as a JSON-ready mapping in the contract's field order."""
     data = incident.model_dump(mode="json")
     data["sources"] = [_source(s) for s in incident.sources]
+    if incident.withdrawn is not None:
+        data["withdrawn"] = incident.withdrawn.model_dump(mode="json", exclude_none=True)
     return {key: data.get(key) for key in vocab.INCIDENT_FIELDS}
 
 
