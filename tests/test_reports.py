@@ -121,6 +121,8 @@ target          [link=http://x]Security company[/link] [/]
 target country  GB
 killed          0
 wounded         0
+evidence        confirmed
+scope           campaign
 summary         Synthetic record whose text is full of markup: [red]red[/red]
                 :fire: [/].
 notes           Notes mention the word escalation.
@@ -177,7 +179,10 @@ def test_summary_json_matches_independent_counts(cli: Callable[..., Result]) -> 
     got = {(r["month"], r["tactic"]): r["incidents"] for r in rows}
     assert {k: v for k, v in got.items() if v} == dict(expected)
     assert set(got) == {(m, t) for m in ("2020-07", "2020-08", "2020-09") for t in ("ied", "rocket")}
-    assert set(rows[0]) == {"month", "tactic", "incidents", "killed", "wounded"}
+    assert set(rows[0]) == {"month", "tactic", "incidents", "killed", "wounded", "unreported"}
+    unreported = {(r["month"], r["tactic"]): r["unreported"] for r in rows}
+    assert unreported == {("2020-07", "ied"): 0, ("2020-07", "rocket"): 0, ("2020-08", "ied"): 1,
+                          ("2020-08", "rocket"): 0, ("2020-09", "ied"): 0, ("2020-09", "rocket"): 0}
     killed = {(r["month"], r["tactic"]): r["killed"] for r in rows}
     assert killed[("2020-09", "ied")] == 2
 
@@ -199,8 +204,9 @@ def test_trend_table(cli: Callable[..., Result]) -> None:
     assert cli("trend").output == """\
 Month    Incidents                               K  W  Change
 2020-07  ███████████ 1                           0  1
-2020-08  ███████████ 1                           0  0     +0%
-2020-09  ██████████████████████████████████ 3    2  3   +200%  ▲ escalation
+2020-08  ▓▓▓▓▓▓▓▓▓▓▓ 1                           0  0     +0%
+2020-09  ███████████▒▒▒▒▒▒▒▒▒▒▒▒░░░░░░░░░░░ 3    2  3   +200%  ▲ escalation
+Evidence: █ confirmed  ▓ reported  ▒ claimed  ░ disputed  ┈ ungraded
 ▲ escalation: at least 3 incidents and 1.5x the mean of the previous 3 months
 """
 
@@ -214,9 +220,12 @@ Kataib Hezbollah  █·█                     2  2020-07
 """
     points = json.loads(cli("trend", "--format", "json").output)
     assert points == [
-        {"month": "2020-07", "incidents": 1, "killed": 0, "wounded": 1, "change": None, "escalation": False},
-        {"month": "2020-08", "incidents": 1, "killed": 0, "wounded": 0, "change": 0.0, "escalation": False},
-        {"month": "2020-09", "incidents": 3, "killed": 2, "wounded": 3, "change": 2.0, "escalation": True},
+        {"month": "2020-07", "incidents": 1, "killed": 0, "wounded": 1, "change": None, "escalation": False,
+         "evidence": {"confirmed": 1, "reported": 0, "claimed": 0, "disputed": 0, "ungraded": 0}},
+        {"month": "2020-08", "incidents": 1, "killed": 0, "wounded": 0, "change": 0.0, "escalation": False,
+         "evidence": {"confirmed": 0, "reported": 1, "claimed": 0, "disputed": 0, "ungraded": 0}},
+        {"month": "2020-09", "incidents": 3, "killed": 2, "wounded": 3, "change": 2.0, "escalation": True,
+         "evidence": {"confirmed": 1, "reported": 0, "claimed": 1, "disputed": 1, "ungraded": 0}},
     ]
 
 

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .model import Incident, Source
-from .reports import Measures, Pivot, Point, sparkline
+from .reports import EVIDENCE_ORDER, Measures, Pivot, Point, segments, sparkline
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -42,9 +42,18 @@ def console(file: IO[str] | None = None, width: int | None = None, record: bool 
     )
 
 
-def shown_date(date: str) -> str:
-    """A date for display: month precision shows its unknown day as ??."""
-    return f"{date}-??" if len(date) == 7 else date
+def shown_date(date: str, date_end: str | None = None) -> str:
+    """A date for display: month precision shows its unknown day as ??, a
+    span only what its end changes (2020-08-16..19, 2020-08-30..09-02)."""
+    if len(date) == 7:
+        return f"{date}-??"
+    if date_end is None:
+        return date
+    if date_end[:7] == date[:7]:
+        return f"{date}..{date_end[8:]}"
+    if date_end[:4] == date[:4]:
+        return f"{date}..{date_end[5:]}"
+    return f"{date}..{date_end}"
 
 
 def count(value: int | None) -> str:
@@ -60,7 +69,7 @@ def incident_table(incidents: Sequence[Incident]) -> Table:
     table.add_column("K", justify="right", no_wrap=True)
     table.add_column("W", justify="right", no_wrap=True)
     for incident in incidents:
-        table.add_row(shown_date(incident.date), safe(incident.governorate), incident.tactic,
+        table.add_row(shown_date(incident.date, incident.date_end), safe(incident.governorate), incident.tactic,
                       safe(incident.target), count(incident.killed), count(incident.wounded))
     return table
 
@@ -68,20 +77,28 @@ def incident_table(incidents: Sequence[Incident]) -> Table:
 # --- one incident ----------------------------------------------------------
 
 
-def incident_detail(incident: Incident) -> Table:
-    """Every field of one incident, sources included, as a two-column table."""
+def incident_detail(incident: Incident, links: Sequence[tuple[str, str]] = (), site_name: str | None = None) -> Table:
+    """Every field of one incident, sources included, as a two-column table;
+    `links` are (relation label, description) pairs in both directions."""
     table = Table(box=None, show_header=False, pad_edge=False, show_edge=False)
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("value", overflow="fold")
     coords = incident.coordinates
+    withdrawn = incident.withdrawn
+    site = f"{incident.site} ({site_name})" if incident.site and site_name else incident.site
     rows: list[tuple[str, str | None]] = [
-        ("id", incident.id), ("date", shown_date(incident.date)), ("governorate", incident.governorate),
-        ("place", incident.place), ("coordinates", f"{coords[0]}, {coords[1]}" if coords else None),
+        ("WITHDRAWN", withdrawn.reason if withdrawn else None),
+        ("superseded by", withdrawn.superseded_by if withdrawn else None),
+        ("id", incident.id), ("date", shown_date(incident.date, incident.date_end)),
+        ("governorate", incident.governorate), ("place", incident.place), ("site", site),
+        ("coordinates", f"{coords[0]}, {coords[1]}" if coords else None),
+        ("geo precision", incident.geo_precision),
         ("tactic", incident.tactic), ("target type", incident.target_type), ("target", incident.target),
         ("target country", incident.target_country), ("killed", count(incident.killed)),
         ("wounded", count(incident.wounded)), ("claimed by", "; ".join(incident.claimed_by) or None),
-        ("attributed to", "; ".join(incident.attributed_to) or None), ("summary", incident.summary),
-        ("notes", incident.notes), ("tags", ", ".join(incident.tags) or None),
+        ("attributed to", "; ".join(incident.attributed_to) or None),
+        ("evidence", incident.evidence or "ungraded"), ("scope", incident.scope),
+        *links, ("summary", incident.summary), ("notes", incident.notes), ("tags", ", ".join(incident.tags) or None),
     ]
     for name, value in rows:
         if value is not None:
@@ -151,8 +168,39 @@ def _change(point: Point) -> str:
     return f"{point.change:+.0%}"
 
 
+# Each evidence grade's segment has its own glyph, so that bars stay readable
+# without colour (in a pipe, with NO_COLOR, in print); colour only helps.
+EVIDENCE_GLYPHS: dict[str, tuple[str, str]] = {
+    "confirmed": ("█", "green"),
+    "reported": ("▓", "cyan"),
+    "claimed": ("▒", "yellow"),
+    "disputed": ("░", "magenta"),
+    "ungraded": ("┈", "bright_black"),
+}
+
+
+def evidence_legend() -> Text:
+    legend = Text("Evidence: ")
+    for i, grade in enumerate(EVIDENCE_ORDER):
+        glyph, style = EVIDENCE_GLYPHS[grade]
+        legend.append(("  " if i else "") + glyph, style=style)
+        legend.append(f" {grade}")
+    return legend
+
+
+def _bar(point: Point, top: int, bar_width: int) -> Text:
+    lengths = segments([point.evidence[g] for g in EVIDENCE_ORDER], top, bar_width)
+    bar = Text()
+    for grade, length in zip(EVIDENCE_ORDER, lengths, strict=True):
+        glyph, style = EVIDENCE_GLYPHS[grade]
+        bar.append(glyph * length, style=style)
+    bar.append(f" {point.incidents}" if bar.plain else f"{point.incidents}")
+    return bar
+
+
 def trend_table(points: Sequence[Point], width: int) -> Table:
-    """One bar per month scaled to the width left after the numbers."""
+    """One bar per month scaled to the width left after the numbers, in
+    segments by evidence grade (strongest first)."""
     top = max((p.incidents for p in points), default=0)
     bar_width = max(10, width - 46)
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
@@ -163,9 +211,7 @@ def trend_table(points: Sequence[Point], width: int) -> Table:
     table.add_column("Change", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for p in points:
-        length = round(p.incidents * bar_width / top) if top else 0
-        bar = Text("█" * length, style="red" if p.escalation else "cyan")
-        bar.append(f" {p.incidents}" if length else f"{p.incidents}")
+        bar = _bar(p, top, bar_width)
         marker = Text("▲ escalation", style="bold red") if p.escalation else Text("")
         table.add_row(p.month, bar, str(p.killed), str(p.wounded), _change(p), marker)
     return table
@@ -182,4 +228,19 @@ def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: s
         top: int = max(counts, default=0)
         peak = months[counts.index(top)] if top else ""
         table.add_row(label(value), sparkline(counts), str(sum(counts)), peak)
+    return table
+
+
+def places_table(rows: Sequence[dict[str, Any]]) -> Table:
+    """The gazetteer: one row per place, with its incident count."""
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("Id", overflow="fold")
+    table.add_column("Name", overflow="fold", ratio=1)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Governorate", no_wrap=True)
+    table.add_column("Lat, lon", no_wrap=True)
+    table.add_column("Incidents", justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(safe(row["id"]), safe(row["name"]), row["kind"], row["governorate"],
+                      f"{row['latitude']}, {row['longitude']}", str(row["incidents"]))
     return table

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .query import Filters, Record
+from . import vocab
+from .model import Place
+from .query import UNGRADED, Filters, Record
 
 FIELDS: dict[str, str] = {  # command-line name -> JSON key
     "month": "month",
@@ -24,7 +26,12 @@ FIELDS: dict[str, str] = {  # command-line name -> JSON key
     "governorate": "governorate",
     "actor": "actor",
     "target-country": "target_country",
+    "evidence": "evidence",
+    "scope": "scope",
 }
+# The evidence segments of a trend bar, strongest first; records without a
+# grade come last.
+EVIDENCE_ORDER: tuple[str, ...] = (*vocab.EVIDENCE, UNGRADED)
 MEASURES: tuple[str, ...] = ("incidents", "killed", "wounded", "unreported")
 ESCALATION_RATIO = 1.5
 ESCALATION_MIN = 3
@@ -128,11 +135,6 @@ def summary_rows(incidents: Sequence[Record], fields: Sequence[str],
     return rows
 
 
-def strip_unreported(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The contract's JSON rows: the --by keys and incidents, killed, wounded."""
-    return [{k: v for k, v in row.items() if k != "unreported"} for row in rows]
-
-
 @dataclass
 class Pivot:
     """Months as rows, the other field's values as columns, with totals."""
@@ -172,6 +174,7 @@ class Point:
     wounded: int
     change: float | None  # month-over-month, as a fraction; None after a zero month
     escalation: bool
+    evidence: dict[str, int]  # incidents by evidence grade (EVIDENCE_ORDER; "ungraded" for none)
 
 
 def is_escalation(count: int, previous: Sequence[int]) -> bool:
@@ -185,15 +188,36 @@ def is_escalation(count: int, previous: Sequence[int]) -> bool:
 
 def series(incidents: Sequence[Record], months: Sequence[str]) -> list[Point]:
     groups = group(incidents, ["month"])
+    grades: dict[tuple[str, str], int] = {}
+    for incident in incidents:
+        key = (incident.month, incident.evidence or UNGRADED)
+        grades[key] = grades.get(key, 0) + 1
     points: list[Point] = []
     counts: list[int] = []
     for month in months:
         m = groups.get((month,), Measures())
         previous = counts[-1] if counts else None
         change = None if not previous else (m.incidents - previous) / previous
-        points.append(Point(month, m.incidents, m.killed, m.wounded, change, is_escalation(m.incidents, counts)))
+        evidence = {grade: grades.get((month, grade), 0) for grade in EVIDENCE_ORDER}
+        points.append(Point(month, m.incidents, m.killed, m.wounded, change, is_escalation(m.incidents, counts),
+                            evidence))
         counts.append(m.incidents)
     return points
+
+
+def segments(counts: Sequence[int], top: int, width: int) -> list[int]:
+    """Lengths of a bar's segments: the bar for sum(counts) scaled so that
+    `top` fills `width`, cut where the running totals fall (so the segments
+    add up to exactly the whole bar's length)."""
+    if not top:
+        return [0] * len(counts)
+    out, running, start = [], 0, 0
+    for n in counts:
+        running += n
+        end = round(running * width / top)
+        out.append(end - start)
+        start = end
+    return out
 
 
 def series_by(incidents: Sequence[Record], field: str, months: Sequence[str]) -> dict[Any, list[int]]:
@@ -216,3 +240,14 @@ def sparkline(counts: Sequence[int]) -> str:
 
 def by_key(field: str) -> Callable[[dict[str, Any]], Any]:
     return lambda row: row[field]
+
+
+def place_rows(places: Sequence[Place], records: Iterable[Record]) -> list[dict[str, Any]]:
+    """One row per place of the gazetteer, in id order, with the number of
+    `records` whose site it is."""
+    counts: dict[str | None, int] = {}
+    for record in records:
+        counts[record.site] = counts.get(record.site, 0) + 1
+    return [{"id": p.id, "name": p.name, "kind": p.kind, "governorate": p.governorate,
+             "latitude": p.coordinates[0], "longitude": p.coordinates[1], "aliases": list(p.aliases),
+             "incidents": counts.get(p.id, 0)} for p in sorted(places, key=lambda p: p.id)]

@@ -6,8 +6,8 @@ import click
 
 from .. import plain
 from ..query import Filters
-from ..reports import FIELDS, MEASURES, Measures, pivot, report_months, strip_unreported, summary_rows
-from .common import draw, emit, selected_records
+from ..reports import FIELDS, MEASURES, Measures, pivot, report_months, summary_rows
+from .common import draw, emit, note_left_out, omitted, selected_records
 from .options import filter_options, output_format, save_options
 
 
@@ -21,7 +21,7 @@ from .options import filter_options, output_format, save_options
 def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
             save_svg: str | None, save_html: str | None) -> None:
     """Incidents, killed and wounded by month, tactic, target type,
-    governorate, actor or target country.
+    governorate, actor, target country, evidence grade or scope.
 
     Killed (K) and wounded (W) are sums of reported figures; Unrep. (?)
     counts the incidents whose killed or wounded figure was not reported.
@@ -29,13 +29,17 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
     rows, the other field's values as columns, every month shown."""
     if len(by) > 2 or len(set(by)) != len(by):
         raise click.UsageError("give --by once or twice, with different fields")
-    _, filters, chosen = selected_records(ctx, filters)
+    ledger, filters, chosen = selected_records(ctx, filters)
+    left = omitted(ledger, filters)
     fields = [FIELDS[b] for b in by]
     months = report_months(filters, chosen)
     rows = summary_rows(chosen, fields, months)
     headers = [b.replace("-", " ").capitalize() for b in by]
+    if fmt != "table":
+        note_left_out(left)
+    notes = [f"({left.note()})"] if left.note() else []
     if fmt == "json":
-        emit(plain.rows_to_json(strip_unreported(rows)))
+        emit(plain.rows_to_json(rows))
     elif fmt == "csv":
         keys = [*fields, *MEASURES]
         emit(plain.table_to_csv(keys, ([r[k] for k in keys] for r in rows)))
@@ -47,11 +51,11 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
         from ..render import pivot_table  # here: rich only for drawings
 
         other = fields[1] if fields[0] == "month" else fields[0]
-        draw([pivot_table(pivot(chosen, other, months), other)], save_svg, save_html, "iraqsec summary")
+        draw([pivot_table(pivot(chosen, other, months), other), *notes], save_svg, save_html, "iraqsec summary")
     else:
         from ..render import summary_table
 
         total = Measures()
         for incident in chosen:
             total.add(incident)
-        draw([summary_table(rows, fields, headers, total)], save_svg, save_html, "iraqsec summary")
+        draw([summary_table(rows, fields, headers, total), *notes], save_svg, save_html, "iraqsec summary")

@@ -8,7 +8,7 @@ import click
 
 from .. import plain
 from ..query import Filters
-from ..render import console, sparkline_table, trend_table
+from ..render import console, evidence_legend, sparkline_table, trend_table
 from ..reports import (
     ESCALATION_MIN,
     ESCALATION_RATIO,
@@ -18,7 +18,7 @@ from ..reports import (
     series,
     series_by,
 )
-from .common import draw, emit, selected_records
+from .common import draw, emit, note_left_out, omitted, selected_records
 from .options import filter_options, output_format, save_options
 
 
@@ -34,9 +34,15 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
     """Monthly incidents as bars, with killed (K), wounded (W), the change on
     the previous month, and a marker on escalation months.
 
-    A month is an escalation when it has at least 3 incidents and at least
-    1.5 times the mean of the previous three months."""
-    _, filters, chosen = selected_records(ctx, filters)
+    Each bar is drawn in segments by evidence grade, each with its own
+    glyph (see the legend): confirmed, reported, claimed, disputed, then
+    ungraded.  A month is an escalation when it has at least 3 incidents
+    and at least 1.5 times the mean of the previous three months."""
+    ledger, filters, chosen = selected_records(ctx, filters)
+    left = omitted(ledger, filters)
+    notes = [f"({left.note()})"] if left.note() else []
+    if fmt == "json":
+        note_left_out(left)
     months = report_months(filters, chosen)
     if by:
         rows = series_by(chosen, FIELDS[by], months)
@@ -44,7 +50,7 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
             emit(plain.rows_to_json([{FIELDS[by]: v, "counts": dict(zip(months, c, strict=True))}
                                      for v, c in rows.items()]))
         else:
-            draw([sparkline_table(rows, months, by.replace("-", " ").capitalize())], save_svg, save_html,
+            draw([sparkline_table(rows, months, by.replace("-", " ").capitalize()), *notes], save_svg, save_html,
                  "iraqsec trend")
         return
     points = series(chosen, months)
@@ -53,4 +59,5 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
         return
     rule = (f"▲ escalation: at least {ESCALATION_MIN} incidents and {ESCALATION_RATIO}x the mean of the "
             f"previous {ESCALATION_WINDOW} months")
-    draw([trend_table(points, console().width), rule], save_svg, save_html, "iraqsec trend")
+    draw([trend_table(points, console().width), evidence_legend(), rule, *notes], save_svg, save_html,
+         "iraqsec trend")
