@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .model import Incident, Source
+from .plain import shown_date
 from .reports import EVIDENCE_ORDER, Measures, Pivot, Point, segments, sparkline
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -40,20 +41,6 @@ def console(file: IO[str] | None = None, width: int | None = None, record: bool 
         force_terminal=force_terminal,
         color_system=color_system,  # type: ignore[arg-type]
     )
-
-
-def shown_date(date: str, date_end: str | None = None) -> str:
-    """A date for display: month precision shows its unknown day as ??, a
-    span only what its end changes (2020-08-16..19, 2020-08-30..09-02)."""
-    if len(date) == 7:
-        return f"{date}-??"
-    if date_end is None:
-        return date
-    if date_end[:7] == date[:7]:
-        return f"{date}..{date_end[8:]}"
-    if date_end[:4] == date[:4]:
-        return f"{date}..{date_end[5:]}"
-    return f"{date}..{date_end}"
 
 
 def count(value: int | None) -> str:
@@ -118,8 +105,12 @@ def _source_text(source: str | Source) -> str:
 # --- summary ---------------------------------------------------------------
 
 
-def label(value: object) -> Text:
-    return Text("(none)", style="dim") if value is None else safe(str(value))
+# What an absent value is called in a table, by field ("(none)" otherwise).
+_NONE_LABELS = {"evidence": "ungraded"}
+
+
+def label(value: object, field: str = "") -> Text:
+    return Text(_NONE_LABELS.get(field, "(none)"), style="dim") if value is None else safe(str(value))
 
 
 def summary_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], headers: Sequence[str],
@@ -134,7 +125,7 @@ def summary_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], headers
     table.add_column("Wounded", justify="right", footer=str(total.wounded))
     table.add_column("Unrep.", justify="right", footer=str(total.unreported))
     for row in rows:
-        table.add_row(*(label(row[f]) for f in fields), str(row["incidents"]), str(row["killed"]),
+        table.add_row(*(label(row[f], f) for f in fields), str(row["incidents"]), str(row["killed"]),
                       str(row["wounded"]), str(row["unreported"]))
     return table
 
@@ -146,7 +137,7 @@ def pivot_table(p: Pivot, header: str) -> Table:
     table.add_column("Month", footer="Total", no_wrap=True)
     for column in p.columns:
         # a hyphenated term breaks at its hyphen rather than mid-word when columns are narrow
-        heading = label(column) if column is None else safe(str(column).replace("-", "-\n"))
+        heading = label(column, p.field) if column is None else safe(str(column).replace("-", "-\n"))
         table.add_column(heading, justify="right", footer=str(p.column_totals[column]), overflow="fold")
     table.add_column("All", justify="right", footer=str(p.total.incidents), style="bold")
     table.add_column("K", justify="right", footer=str(p.total.killed))
@@ -217,7 +208,7 @@ def trend_table(points: Sequence[Point], width: int) -> Table:
     return table
 
 
-def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: str) -> Table:
+def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: str, field: str = "") -> Table:
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     table.add_column(header, overflow="fold", max_width=28)
     span = f"{months[0]} .. {months[-1]}" if months else ""
@@ -227,7 +218,7 @@ def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: s
     for value, counts in rows.items():
         top: int = max(counts, default=0)
         peak = months[counts.index(top)] if top else ""
-        table.add_row(label(value), sparkline(counts), str(sum(counts)), peak)
+        table.add_row(label(value, field), sparkline(counts), str(sum(counts)), peak)
     return table
 
 

@@ -111,7 +111,15 @@ def group(incidents: Iterable[Record], fields: Sequence[str]) -> dict[tuple[Any,
     return out
 
 
-def _order(values: Iterable[Any]) -> list[Any]:
+# Fields whose values are shown in their vocabulary's order (strongest
+# evidence first), not alphabetically.
+_VOCABULARY_ORDER: dict[str, tuple[str, ...]] = {"evidence": tuple(vocab.EVIDENCE), "scope": tuple(vocab.SCOPES)}
+
+
+def _order(values: Iterable[Any], field: str = "") -> list[Any]:
+    terms = _VOCABULARY_ORDER.get(field)
+    if terms:
+        return sorted(set(values), key=lambda v: (v is None, terms.index(v) if v in terms else len(terms), str(v)))
     return sorted(set(values), key=lambda v: (v is None, str(v)))
 
 
@@ -123,7 +131,7 @@ def summary_rows(incidents: Sequence[Record], fields: Sequence[str],
     axes = []
     for i, field in enumerate(fields):
         seen = [key[i] for key in groups]
-        axes.append(list(months) if field == "month" and months else _order(seen))
+        axes.append(list(months) if field == "month" and months else _order(seen, field))
     rows = []
     for key in itertools.product(*axes):
         if "month" not in fields and key not in groups:
@@ -159,7 +167,7 @@ def pivot(incidents: Sequence[Record], field: str, months: Sequence[str]) -> Piv
         total.add(incident)
         for value in _values(incident, field):
             cells[(incident.month, value)] = cells.get((incident.month, value), 0) + 1
-    columns = _order(v for _, v in cells)
+    columns = _order((v for _, v in cells), field)
     column_totals = {c: sum(n for (_, v), n in cells.items() if v == c) for c in columns}
     return Pivot(field, columns, list(months), cells, row_totals, column_totals, total)
 
@@ -223,7 +231,7 @@ def segments(counts: Sequence[int], top: int, width: int) -> list[int]:
 def series_by(incidents: Sequence[Record], field: str, months: Sequence[str]) -> dict[Any, list[int]]:
     """Monthly incident counts per value of `field`."""
     groups = group(incidents, ["month", field])
-    values = _order(v for _, v in groups)
+    values = _order((v for _, v in groups), field)
     return {v: [groups[(m, v)].incidents if (m, v) in groups else 0 for m in months] for v in values}
 
 

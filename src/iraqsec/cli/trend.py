@@ -50,8 +50,8 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
             emit(plain.rows_to_json([{FIELDS[by]: v, "counts": dict(zip(months, c, strict=True))}
                                      for v, c in rows.items()]))
         else:
-            draw([sparkline_table(rows, months, by.replace("-", " ").capitalize()), *notes], save_svg, save_html,
-                 "iraqsec trend")
+            table = sparkline_table(rows, months, by.replace("-", " ").capitalize(), FIELDS[by])
+            draw([table, *notes], save_svg, save_html, "iraqsec trend")
         return
     points = series(chosen, months)
     if fmt == "json":
