@@ -236,6 +236,9 @@ ANSWERS = [
     "2",
     "people of the cave",  # an alias of Ashab al-Kahf
     "",
+    "likely",  # not an evidence grade: asked again
+    "Reported",
+    "",  # scope: campaign, the default, is not written
     "A roadside bomb hit a convoy.",
     "ftp://example.org",  # rejected
     "https://example.org/report-2",
@@ -264,6 +267,7 @@ def test_prompts_build_the_record_and_write_it_after_confirmation(ledger: Path) 
   claimed_by:
     - Ashab al-Kahf
   attributed_to: []
+  evidence: reported
   summary: A roadside bomb hit a convoy.
   sources:
     - https://example.org/report-2
@@ -293,8 +297,8 @@ def test_prompts_write_nothing_when_not_confirmed(ledger: Path) -> None:
 
 
 def test_the_proposed_id_is_made_unique(ledger: Path) -> None:
-    answers = ["2020-09-06", "IQ-BG", "Test Airport", "", "rocket", "airport", "x", "", "0", "0", "", "", "s",
-               "https://example.org/a", "", "", "", "", "y"]
+    answers = ["2020-09-06", "IQ-BG", "Test Airport", "", "rocket", "airport", "x", "", "0", "0", "", "",
+               "confirmed", "", "s", "https://example.org/a", "", "", "", "", "y"]
     result = run("-f", str(ledger), "add", "--interactive", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "Id [2020-09-06-test-airport-rocket]: " in result.stdout
