@@ -39,13 +39,27 @@ def test_the_fixture_is_valid_with_one_ungraded_warning(cli: Callable[..., Resul
 
 def test_list_leaves_out_context_and_withdrawn_and_says_so(cli: Callable[..., Result]) -> None:
     assert cli("list").output == """\
-Date            Governorate  Tactic   Target                  K  W
-2020-08-16..19  Babil        ied      Supply convoys          0  ?
-2020-08-20      Baghdad      rocket   Airport logistics area  0  2
-2020-09-??      Anbar        unknown  Air base                0  0
-2020-09-02      Qadisiyyah   ied      Trucks of a contractor  0  1
-2020-09-02      Qadisiyyah   ied      The convoy's escort     0  0
-2020-09-05      Baghdad      rocket   Embassy compound        ?  ?
+Id                                  Tactic   K  W  Target
+2020-08-16-babil-convoys-claimed    ied      0  ?  Supply convoys
+2020-08-20-baghdad-airport-rockets  rocket   0  2  Airport logistics area
+2020-09-anbar-base-attack           unknown  0  0  Air base
+2020-09-02-qadisiyyah-convoy-ied    ied      0  1  Trucks of a contractor
+2020-09-02-qadisiyyah-escort-ied    ied      0  0  The convoy's escort
+2020-09-05-baghdad-embassy-rocket   rocket   ?  ?  Embassy compound
+6 incidents (1 context record not shown: --scope all; 1 withdrawn record not
+shown: --include-withdrawn)
+"""
+
+
+def test_list_shows_a_date_span(cli: Callable[..., Result]) -> None:
+    assert cli("list", "--columns", "date,governorate,tactic,killed,wounded,target").output == """\
+Date            Governorate  Tactic   K  W  Target
+2020-08-16..19  Babil        ied      0  ?  Supply convoys
+2020-08-20      Baghdad      rocket   0  2  Airport logistics area
+2020-09-??      Anbar        unknown  0  0  Air base
+2020-09-02      Qadisiyyah   ied      0  1  Trucks of a contractor
+2020-09-02      Qadisiyyah   ied      0  0  The convoy's escort
+2020-09-05      Baghdad      rocket   ?  ?  Embassy compound
 6 incidents (1 context record not shown: --scope all; 1 withdrawn record not
 shown: --include-withdrawn)
 """
@@ -156,11 +170,13 @@ Total             7       1        3       2
 
 
 TREND = """\
-Month    Incidents                               K  W  Change
-2020-08  ████████▒▒▒▒▒▒▒▒▒ 2                     0  2
-2020-09  ▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓░░░░░░░░░┈┈┈┈┈┈┈┈ 4    0  1   +100%  ▲ escalation
+Month    Incidents                                        K  W  Change
+2020-08  ███████████▒▒▒▒▒▒▒▒▒▒▒ 2                         0  2
+2020-09  ▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓░░░░░░░░░░░░┈┈┈┈┈┈┈┈┈┈┈ 4  0  1   +100%  ▲ rising
 Evidence: █ confirmed  ▓ reported  ▒ claimed  ░ disputed  ┈ ungraded
-▲ escalation: at least 3 incidents and 1.5x the mean of the previous 3 months
+Escalation: at least 3 incidents and 1.5x the mean of the previous 3 months.
+▲ rising: an escalation month with more incidents than the month before.
+■ high: an escalation month with as many or fewer; the level stays high.
 (1 context record not shown: --scope all; 1 withdrawn record not shown:
 --include-withdrawn)
 """
@@ -180,7 +196,8 @@ def test_trend_segments_are_coloured_on_a_terminal() -> None:
 
     points = series(load([V2]).incidents, ["2020-08", "2020-09"])
     out = io.StringIO()
-    console(file=out, width=80, force_terminal=True, color_system="standard").print(trend_table(points, 80))
+    for renderable in trend_table(points)(80):
+        console(file=out, width=80, force_terminal=True, color_system="standard").print(renderable)
     # green confirmed, yellow claimed: colour on top of the glyphs, which alone tell the grades apart
     assert "\x1b[32m███" in out.getvalue() and "\x1b[33m▒▒▒" in out.getvalue()
 
@@ -189,9 +206,9 @@ def test_trend_json_has_per_evidence_counts(cli: Callable[..., Result]) -> None:
     points = json.loads(cli("trend", "--format", "json", "--scope", "all").stdout)
     assert points == [
         {"month": "2020-08", "incidents": 3, "killed": 1, "wounded": 2, "change": None, "escalation": False,
-         "evidence": {"confirmed": 2, "reported": 0, "claimed": 1, "disputed": 0, "ungraded": 0}},
+         "signal": None, "evidence": {"confirmed": 2, "reported": 0, "claimed": 1, "disputed": 0, "ungraded": 0}},
         {"month": "2020-09", "incidents": 4, "killed": 0, "wounded": 1, "change": 0.3333333333333333,
-         "escalation": False,
+         "escalation": False, "signal": None,
          "evidence": {"confirmed": 0, "reported": 2, "claimed": 0, "disputed": 1, "ungraded": 1}},
     ]
 

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from .ledger import Ledger
 
 MAGIC = "iraqsec-ledger-cache-2"
-_CODE = ("cache.py", "fastload.py", "ledger.py", "loader.py", "model.py", "rules.py", "vocab.py")
+_CODE = ("cache.py", "fastload.py", "ledger.py", "loader.py", "model.py", "query.py", "rules.py", "vocab.py")
 _INCIDENT_FIELDS = tuple(Incident.model_fields)
 _ACTOR_FIELDS = tuple(Actor.model_fields)
 _PLACE_FIELDS = tuple(Place.model_fields)

@@ -22,6 +22,13 @@ CSV_COLUMNS: tuple[str, ...] = (
     "scope", "related", "summary", "sources", "notes", "tags", "withdrawn", "superseded_by",
 )
 LIST_SEPARATOR = "; "
+LIST_COLUMNS: dict[str, str] = {  # --columns name -> heading
+    "id": "Id", "date": "Date", "governorate": "Governorate", "place": "Place", "tactic": "Tactic",
+    "target-type": "Target type", "target": "Target", "target-country": "Country", "killed": "K",
+    "wounded": "W", "claimed-by": "Claimed by", "attributed-to": "Attributed to",
+}
+DEFAULT_LIST_COLUMNS: tuple[str, ...] = ("id", "tactic", "killed", "wounded", "target")
+
 
 
 def shown_date(date: str, date_end: str | None = None) -> str:

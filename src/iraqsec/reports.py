@@ -2,9 +2,13 @@
 
 Measures: `incidents` (a count), `killed` and `wounded` (sums of reported
 figures; an unreported figure adds nothing) and `unreported` (incidents in
-the group whose killed or wounded figure was not reported).  Grouping by
-actor counts an incident once under each actor it names (claimed or
-blamed), and under None when it names none.
+the group whose killed or wounded figure was not reported).
+
+Grouping by a list field counts an incident once under each name it holds,
+and under None when it holds none: `claimed-by` (the groups that claimed
+it), `attributed-to` (the actors officials or analysts blamed) and `actor`
+(either, each name once per incident).  Such rows can add to more than the
+number of incidents; the totals count each incident once.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ FIELDS: dict[str, str] = {  # command-line name -> JSON key
     "target-type": "target_type",
     "governorate": "governorate",
     "actor": "actor",
+    "claimed-by": "claimed_by",
+    "attributed-to": "attributed_to",
     "target-country": "target_country",
     "evidence": "evidence",
     "scope": "scope",
@@ -32,6 +38,19 @@ FIELDS: dict[str, str] = {  # command-line name -> JSON key
 # The evidence segments of a trend bar, strongest first; records without a
 # grade come last.
 EVIDENCE_ORDER: tuple[str, ...] = (*vocab.EVIDENCE, UNGRADED)
+# Fields whose value is a list of names: an incident counts under each one.
+MULTI: frozenset[str] = frozenset({"actor", "claimed_by", "attributed_to"})
+# What the table says under a grouping by each list field.
+MULTI_NOTES: dict[str, str] = {
+    "actor": "Actor: claimed by or attributed to. An incident counts once under each actor it names, "
+             "so rows can add to more than the total; the total counts each incident once.",
+    "claimed_by": "Claimed by: the groups that claimed the attack; (none) = no claim reported. An incident "
+                  "claimed by two groups counts under each, so rows can add to more than the total; "
+                  "the total counts each incident once.",
+    "attributed_to": "Attributed to: the actors officials or analysts blamed; (none) = nobody blamed. An "
+                     "incident blamed on two actors counts under each, so rows can add to more than the "
+                     "total; the total counts each incident once.",
+}
 MEASURES: tuple[str, ...] = ("incidents", "killed", "wounded", "unreported")
 ESCALATION_RATIO = 1.5
 ESCALATION_MIN = 3
@@ -43,6 +62,8 @@ def _values(incident: Record, field: str) -> list[Any]:
         return [incident.month]
     if field == "actor":
         return list(incident.actors) or [None]
+    if field in MULTI:
+        return list(getattr(incident, field)) or [None]
     return [getattr(incident, field)]
 
 
@@ -93,7 +114,7 @@ def report_months(filters: Filters, records: Sequence[Record]) -> list[str]:
 def group(incidents: Iterable[Record], fields: Sequence[str]) -> dict[tuple[Any, ...], Measures]:
     """Measures per combination of field values (JSON field names)."""
     out: dict[tuple[Any, ...], Measures] = {}
-    if "actor" in fields:  # an incident may count under several actors
+    if MULTI.intersection(fields):  # an incident may count under several names
         for incident in incidents:
             for key in itertools.product(*(_values(incident, f) for f in fields)):
                 out.setdefault(key, Measures()).add(incident)
@@ -181,7 +202,8 @@ class Point:
     killed: int
     wounded: int
     change: float | None  # month-over-month, as a fraction; None after a zero month
-    escalation: bool
+    escalation: bool  # the escalation rule holds (is_escalation)
+    signal: str | None  # "rising" or "high" when it holds (see escalation_signal), else None
     evidence: dict[str, int]  # incidents by evidence grade (EVIDENCE_ORDER; "ungraded" for none)
 
 
@@ -192,6 +214,16 @@ def is_escalation(count: int, previous: Sequence[int]) -> bool:
     if count < ESCALATION_MIN or not window:
         return False
     return count >= ESCALATION_RATIO * (sum(window) / len(window))
+
+
+def escalation_signal(count: int, previous: Sequence[int]) -> str | None:
+    """How an escalation month reads: "rising" when it also has more
+    incidents than the month before (the level is going up), "high" when it
+    has as many or fewer (the level stays well above the months before it,
+    though it no longer rises); None when the escalation rule does not hold."""
+    if not is_escalation(count, previous):
+        return None
+    return "rising" if count > previous[-1] else "high"
 
 
 def series(incidents: Sequence[Record], months: Sequence[str]) -> list[Point]:
@@ -206,9 +238,9 @@ def series(incidents: Sequence[Record], months: Sequence[str]) -> list[Point]:
         m = groups.get((month,), Measures())
         previous = counts[-1] if counts else None
         change = None if not previous else (m.incidents - previous) / previous
+        signal = escalation_signal(m.incidents, counts)
         evidence = {grade: grades.get((month, grade), 0) for grade in EVIDENCE_ORDER}
-        points.append(Point(month, m.incidents, m.killed, m.wounded, change, is_escalation(m.incidents, counts),
-                            evidence))
+        points.append(Point(month, m.incidents, m.killed, m.wounded, change, signal is not None, signal, evidence))
         counts.append(m.incidents)
     return points
 

@@ -12,11 +12,12 @@ from ..model import Incident, suggest
 from ..render import incident_detail
 from ..writer import dump_record
 from .common import draw, emit, open_ledger
+from .completion import complete_ids
 from .options import output_format
 
 
 @click.command()
-@click.argument("incident_id", metavar="ID")
+@click.argument("incident_id", metavar="ID", shell_complete=complete_ids)
 @output_format("table", "json", "yaml")
 @click.pass_context
 def show(ctx: click.Context, incident_id: str, fmt: str) -> None:
@@ -40,7 +41,7 @@ def show(ctx: click.Context, incident_id: str, fmt: str) -> None:
         emit(dump_record(incident))
     else:
         place = ledger.places.by_id.get(incident.site) if ledger.places and incident.site else None
-        draw([incident_detail(incident, linked(incident, by_id), place.name if place else None)])
+        draw(incident_detail(incident, linked(incident, by_id), place.name if place else None))
 
 
 # relation -> (label seen from the record that links, label seen from the other)

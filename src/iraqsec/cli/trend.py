@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 import click
+from rich.text import Text
 
 from .. import plain
 from ..query import Filters
-from ..render import console, evidence_legend, sparkline_table, trend_table
+from ..render import evidence_legend, sparkline_table, trend_table
 from ..reports import (
     ESCALATION_MIN,
     ESCALATION_RATIO,
@@ -37,7 +38,10 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
     Each bar is drawn in segments by evidence grade, each with its own
     glyph (see the legend): confirmed, reported, claimed, disputed, then
     ungraded.  A month is an escalation when it has at least 3 incidents
-    and at least 1.5 times the mean of the previous three months."""
+    and at least 1.5 times the mean of the previous three months.  It is
+    marked "▲ rising" when it also has more incidents than the month before,
+    and "■ high" when it has as many or fewer: the level stays well above
+    the months before, but is no longer rising."""
     ledger, filters, chosen = selected_records(ctx, filters)
     left = omitted(ledger, filters)
     notes = [f"({left.note()})"] if left.note() else []
@@ -57,7 +61,9 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
     if fmt == "json":
         emit(plain.rows_to_json([dataclasses.asdict(p) for p in points]))
         return
-    rule = (f"▲ escalation: at least {ESCALATION_MIN} incidents and {ESCALATION_RATIO}x the mean of the "
-            f"previous {ESCALATION_WINDOW} months")
-    draw([trend_table(points, console().width), evidence_legend(), rule, *notes], save_svg, save_html,
+    rules = [f"Escalation: at least {ESCALATION_MIN} incidents and {ESCALATION_RATIO}x the mean of the previous "
+             f"{ESCALATION_WINDOW} months.",
+             "▲ rising: an escalation month with more incidents than the month before.",
+             "■ high: an escalation month with as many or fewer; the level stays high."]
+    draw([trend_table(points), evidence_legend(), *(Text(r) for r in rules), *notes], save_svg, save_html,
          "iraqsec trend")
