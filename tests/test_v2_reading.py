@@ -406,3 +406,27 @@ def test_the_cached_models_equal_the_loaded_ones(run: Callable[..., Result]) -> 
     assert cached.incidents == load([V2]).incidents
     assert cached.places is not None and [p.id for p in cached.places.places] == [
         "baghdad-airport", "camp-taji", "diwaniyah-town"]
+
+
+# --- completion and columns -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (f"iraqsec -f {V2} list --site b", ["Baghdad airport", "Baghdad International Airport", "baghdad-airport",
+                                         "BIAP"]),
+    ("iraqsec list --evidence c", ["claimed", "confirmed"]),
+    ("iraqsec list --scope c", ["campaign", "context"]),
+])
+def test_completion_of_v2_values(run: Callable[..., Result], words: str, expected: list[str]) -> None:
+    from test_analyst_options import complete
+
+    assert complete(run, words) == expected
+
+
+def test_list_columns_for_evidence_scope_and_site(cli: Callable[..., Result]) -> None:
+    result = cli("list", "--columns", "id,evidence,scope,site", "--scope", "all")
+    assert result.output.splitlines()[:4] == [
+        "Id                                  Evidence   Scope     Site",
+        "2020-08-16-babil-convoys-claimed    claimed    campaign",
+        "2020-08-20-baghdad-airport-rockets  confirmed  campaign  baghdad-airport",
+        "2020-08-21-baghdad-taji-raid        confirmed  context   camp-taji"]

@@ -25,10 +25,10 @@ LIST_SEPARATOR = "; "
 LIST_COLUMNS: dict[str, str] = {  # --columns name -> heading
     "id": "Id", "date": "Date", "governorate": "Governorate", "place": "Place", "tactic": "Tactic",
     "target-type": "Target type", "target": "Target", "target-country": "Country", "killed": "K",
-    "wounded": "W", "claimed-by": "Claimed by", "attributed-to": "Attributed to",
+    "wounded": "W", "claimed-by": "Claimed by", "attributed-to": "Attributed to", "evidence": "Evidence",
+    "scope": "Scope", "site": "Site",
 }
 DEFAULT_LIST_COLUMNS: tuple[str, ...] = ("id", "tactic", "killed", "wounded", "target")
-
 
 
 def shown_date(date: str, date_end: str | None = None) -> str:

@@ -72,6 +72,7 @@ def _list_cell(incident: Incident, name: str) -> Text | str:
         "target": incident.target, "target-country": incident.target_country or "",
         "killed": count(incident.killed), "wounded": count(incident.wounded),
         "claimed-by": "; ".join(incident.claimed_by), "attributed-to": "; ".join(incident.attributed_to),
+        "evidence": incident.evidence or "ungraded", "scope": incident.scope, "site": incident.site or "",
     }
     return safe(values[name])
 

@@ -20,7 +20,7 @@ import click
 from .. import vocab
 from ..model import TAG_RE, parse_date, suggest
 from ..query import UNGRADED, Filters, day_span
-from .completion import complete_actors, complete_countries, complete_governorates, words
+from .completion import complete_actors, complete_countries, complete_governorates, complete_sites, words
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 YEAR_RE = re.compile(r"^[0-9]{4}$")
@@ -155,7 +155,7 @@ _FILTER_OPTIONS = [
                  help="Carrying this tag (repeatable: any of them)."),
     click.option("--without-tag", "without_tags", multiple=True, callback=_tags, metavar="TAG",
                  help="Not carrying this tag (repeatable: none of them)."),
-    click.option("--site", "sites", multiple=True, metavar="ID",
+    click.option("--site", "sites", multiple=True, metavar="ID", shell_complete=complete_sites,
                  help="At this place of places.yaml: its id, name or an alias (repeatable)."),
     *_VIEW_OPTIONS,
 ]
