@@ -230,7 +230,7 @@ def test_show_a_withdrawn_record(cli: Callable[..., Result]) -> None:
     assert result.exit_code == 0
     assert result.output.splitlines()[:3] == [
         "WITHDRAWN      the same event as the rocket record, misreported as mortars",
-        "superseded by  2020-09-05-baghdad-embassy-rocket",
+        "superseded by  2020-09-05-baghdad-embassy-rocket (2020-09-05, rocket)",
         "id             2020-09-05-baghdad-embassy-mortar"]
     data = json.loads(cli("show", "2020-09-05-baghdad-embassy-mortar", "--format", "json").stdout)
     assert data["withdrawn"] == {"reason": "the same event as the rocket record, misreported as mortars",

@@ -103,8 +103,8 @@ def incident_table(incidents: Sequence[Incident], names: Sequence[str] = DEFAULT
 # --- one incident ----------------------------------------------------------
 
 
-def incident_detail(incident: Incident, links: Sequence[tuple[str, str]] = (),
-                    site_name: str | None = None) -> list[RenderableType]:
+def incident_detail(incident: Incident, links: Sequence[tuple[str, str]] = (), site_name: str | None = None,
+                    superseded_by: str | None = None) -> list[RenderableType]:
     """Every field of one incident as a two-column table, then its sources;
     `links` are (relation label, description) pairs in both directions.
     The id and each URL are printed whole, never wrapped, even past the
@@ -125,7 +125,8 @@ def incident_detail(incident: Incident, links: Sequence[tuple[str, str]] = (),
         ("evidence", incident.evidence or "ungraded"), ("scope", incident.scope),
         *links, ("summary", incident.summary), ("notes", incident.notes), ("tags", ", ".join(incident.tags) or None),
     ]
-    status = [("WITHDRAWN", withdrawn.reason), ("superseded by", withdrawn.superseded_by)] if withdrawn else []
+    status = [("WITHDRAWN", withdrawn.reason), ("superseded by", superseded_by or withdrawn.superseded_by)] \
+        if withdrawn else []
     names = [name for name, value in [*status, *rows] if value is not None]
     pad = max(len(n) for n in [*names, f"source {len(incident.sources)}"])
     table = _fields([(name, safe(value)) for name, value in rows if value is not None], pad)

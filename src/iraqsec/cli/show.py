@@ -41,7 +41,8 @@ def show(ctx: click.Context, incident_id: str, fmt: str) -> None:
         emit(dump_record(incident))
     else:
         place = ledger.places.by_id.get(incident.site) if ledger.places and incident.site else None
-        draw(incident_detail(incident, linked(incident, by_id), place.name if place else None))
+        draw(incident_detail(incident, linked(incident, by_id), place.name if place else None,
+                             _described(incident.withdrawn.superseded_by, by_id) if incident.withdrawn else None))
 
 
 # relation -> (label seen from the record that links, label seen from the other)
@@ -57,8 +58,10 @@ def linked(incident: Incident, by_id: dict[str, Incident]) -> list[tuple[str, st
     pairs = [(_LABELS[link.relation][0], link.id) for link in incident.related]
     pairs += [(_LABELS[link.relation][1], other.id) for other in by_id.values()
               for link in other.related if link.id == incident.id]
-    out = []
-    for label, ident in dict.fromkeys(pairs):
-        other = by_id.get(ident)
-        out.append((label, f"{ident} ({other.date}, {other.tactic})" if other else ident))
-    return out
+    return [(label, _described(ident, by_id) or ident) for label, ident in dict.fromkeys(pairs)]
+
+
+def _described(ident: str | None, by_id: dict[str, Incident]) -> str | None:
+    """An id with the date and tactic of its record, to tell it at a glance."""
+    other = by_id.get(ident) if ident else None
+    return f"{ident} ({other.date}, {other.tactic})" if other else ident
