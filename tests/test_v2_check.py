@@ -3,13 +3,19 @@ bad input of issue 11, located exactly.  Every record here is SYNTHETIC."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import VALID, record
+from iraqsec.loader import RawRecord
+from iraqsec.model import Incident
+from iraqsec.rules import validate_record
 
 F = "incidents.yaml"
 P = "places.yaml"
@@ -225,3 +231,43 @@ def test_places_yaml_is_not_read_as_a_ledger_in_a_directory(write: Callable[...,
     write(PLACES, "data/places.yaml")
     result = run("check", "--strict", "data")
     assert (result.exit_code, result.output) == (0, "0 errors, 0 warnings in 1 record (1 file)\n")
+
+
+# --- properties of the whole-record rules ------------------------------------------
+
+BASE = {"id": "a", "date": "2020-09-06", "governorate": "Baghdad", "place": "P", "tactic": "rocket",
+        "target_type": "airport", "target": "T", "killed": 0, "wounded": 0, "evidence": "reported", "summary": "S",
+        "sources": ["https://example.org/a"]}
+
+
+def rules_of(data: dict[str, object]) -> set[str]:
+    _, findings = validate_record(RawRecord("l.yaml", 1, 3, data), Incident, "incident")
+    return {f.rule for f in findings}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dates(dt.date(2019, 1, 1), dt.date(2021, 12, 31)), st.integers(-40, 40), st.booleans())
+def test_date_end_is_accepted_exactly_within_the_span(day: dt.date, offset: int, month_only: bool) -> None:
+    date = day.isoformat()[:7] if month_only else day.isoformat()
+    end = (day + dt.timedelta(days=offset)).isoformat()
+    ok = not month_only and 1 <= offset <= 31
+    assert rules_of({**BASE, "date": date, "date_end": end}) == (set() if ok else {"bad-date-end"})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.booleans(), st.booleans(), st.one_of(st.none(), st.sampled_from(["exact", "site", "near", "district",
+                                                                          "governorate"])))
+def test_geo_precision_goes_with_a_location(site: bool, coordinates: bool, precision: str | None) -> None:
+    data: dict[str, object] = dict(BASE)
+    if site:
+        data["site"] = "baghdad-airport"
+    if coordinates:
+        data["coordinates"] = [33.3, 44.4]
+    if precision:
+        data["geo_precision"] = precision
+    expected = set()
+    if site and precision is None:
+        expected = {"missing-geo-precision"}
+    elif not site and not coordinates and precision is not None:
+        expected = {"stray-geo-precision"}
+    assert rules_of(data) == expected
