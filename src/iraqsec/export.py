@@ -9,6 +9,8 @@ Choices made here, documented in `docs/interop.md`:
 * csv is `plain.to_csv` (lists joined with "; ", a source as its URL or
   else its title); `excel=True` puts a UTF-8 byte-order mark first, which is
   what makes Excel read the file as UTF-8 rather than a legacy code page.
+  Text cells that a spreadsheet would run as a formula (starting with =, +,
+  -, @, tab or CR) get a leading apostrophe there (`plain.csv_cell`).
 * GeoJSON places an incident at its own coordinates, else at its site's
   (places.yaml), with the record's `geo_precision` among the properties;
   with `governorate_fallback` the rest go to their governorate's capital,

@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .loader import _DATE_KEYS, _IMPLICIT_START, Path_, Pos, RawRecord, plain_value
+from .loader import _DATE_KEYS, _IMPLICIT_START, MAX_RECORDS, Path_, Pos, RawRecord, plain_value
 
 # Anything but printable characters and LF (no tab, CR, C0/C1 controls, BOM,
 # line separators, surrogates, non-characters), and trailing spaces: leave
@@ -45,6 +45,10 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 _BAD_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _SPECIAL_START = _BAD_PLAIN_START | {"~"}
 _MAX_INDENT = 16  # a record needs 8 at most
+# Records read strictly one by one before the whole file goes to the strict
+# loader in one pass instead (a file of a million `- {}` would otherwise
+# start the parser a million times).
+_MAX_STRICT_PIECES = 200
 _SPACES = [" " * n for n in range(_MAX_INDENT + 4)]
 
 
@@ -124,6 +128,7 @@ class _Reader:
         self.path = path
         self.strict = strict
         self.splittable: bool | None = None  # may records be read one by one? (decided when needed)
+        self.pieces = 0  # records read strictly one by one
         self.keys: set[str] = set()  # keys already known to read as text
         # Key paths are shared between records: 100,000 records would
         # otherwise hold two million equal little tuples.
@@ -155,6 +160,8 @@ class _Reader:
                 i, last_fast = self._strict_piece(last_fast, out), -1
             else:
                 raise _Unrecognised
+            if len(out) > MAX_RECORDS:
+                raise _Whole  # the strict loader reports the limit
         if not out:
             raise _Unrecognised  # empty or comment-only: the strict loader decides
         return out
@@ -176,7 +183,8 @@ class _Reader:
             raise _Whole
         if self.splittable is None:
             self.splittable = not any(line.startswith(("---", "...", "%")) for line in lines)
-        if not self.splittable:
+        self.pieces += 1
+        if not self.splittable or self.pieces > _MAX_STRICT_PIECES:
             raise _Whole
         end = start + 1
         while end < len(lines) and not lines[end].startswith("- "):

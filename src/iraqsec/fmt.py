@@ -34,7 +34,7 @@ from yaml.events import (
 )
 
 from . import writer
-from .findings import Finding
+from .findings import Finding, FindingLog
 from .loader import decode, parse_text
 from .model import Incident
 from .query import sort_key
@@ -87,17 +87,19 @@ def format_text(text: str, shown: str) -> str:
 
 def _valid_records(text: str, shown: str) -> list[Incident]:
     loaded = parse_text(text, shown)
-    findings = list(loaded.findings)
+    log = FindingLog()  # a million broken records are counted, not each built
+    log.add(loaded.findings)
     incidents = []
     for raw in loaded.records:
-        incident, problems = validate_record(raw, Incident, "incident")
-        findings += problems
+        incident, problems = validate_record(raw, Incident, "incident", log.admit)
+        log.add_admitted(problems)
         if incident is not None:
             incidents.append(incident)
-    findings += duplicate_ids(loaded.records)
-    errors = sorted(f for f in findings if f.severity == "error")
+    log.add(duplicate_ids(loaded.records))
+    errors = sorted(f for f in log.kept if f.severity == "error")
     if errors:
-        raise FormatRefused(f"{len(errors)} error(s); fix them first (the file is left as it is)", errors)
+        total = sum(n for (_, severity), n in log.counts.items() if severity == "error")
+        raise FormatRefused(f"{total} error(s); fix them first (the file is left as it is)", errors)
     return incidents
 
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .findings import Finding
-from .loader import RawRecord, load_file
+from .findings import DEFAULT_CAP, Finding, FindingLog, Omitted
+from .loader import MAX_LEDGER_BYTES, MAX_RECORDS, RawRecord, load_file, too_large
 from .model import Actor, Incident, Place
 from .rules import (
     ActorRegistry,
@@ -63,6 +63,8 @@ class Ledger:
     place_files: list[str] = field(default_factory=list)
     # Set when read from the cache: incidents come from it, `entries` is empty.
     snapshot: Snapshot | None = None
+    # Findings counted but not kept, beyond the cap per rule (see FindingLog).
+    omitted: Omitted = field(default_factory=dict)
 
     @property
     def incidents(self) -> list[Incident]:
@@ -109,20 +111,35 @@ def default_paths(given: Sequence[str], environ: dict[str, str] | None = None) -
 
 
 def expand(paths: Sequence[str]) -> list[tuple[Path, str]]:
-    """(file, display name) for each ledger file; directories expanded."""
+    """(file, display name) for each ledger file; directories expanded.
+
+    A file named twice (directly, through a directory, a symlink or another
+    spelling of its path) is read once, under the first name given.  No
+    file at all is refused: a check that reads nothing must not pass."""
     out: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
     for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            files = sorted(p for p in path.glob("*.yaml") if p.name not in REGISTRY_FILES and p.is_file())
-            if not files:
-                raise LedgerNotFound(f"{given}: the directory holds no *.yaml ledger files")
-            out.extend((p, os.path.join(given, p.name)) for p in files)
-        elif path.is_file():
-            out.append((path, given))
-        else:
-            raise LedgerNotFound(f"{given}: no such ledger file or directory")
+        for path, shown in _files_of(given):
+            real = path.resolve()
+            if real not in seen:
+                seen.add(real)
+                out.append((path, shown))
+    if not out:
+        raise LedgerNotFound(f"no ledger file to read: the ledger paths given (or ${ENV_VAR}) name none; "
+                             "pass -f PATH or set it to a ledger file or directory")
     return out
+
+
+def _files_of(given: str) -> list[tuple[Path, str]]:
+    path = Path(given)
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.yaml") if p.name not in REGISTRY_FILES and p.is_file())
+        if not files:
+            raise LedgerNotFound(f"{given}: the directory holds no *.yaml ledger files")
+        return [(p, os.path.join(given, p.name)) for p in files]
+    if path.is_file():
+        return [(path, given)]
+    raise LedgerNotFound(f"{given}: no such ledger file or directory")
 
 
 def actor_files(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
@@ -143,55 +160,62 @@ def registry_files(files: Sequence[tuple[Path, str]], name: str) -> list[tuple[P
     return list(seen.values())
 
 
-def load(paths: Sequence[str]) -> Ledger:
-    """Load and check a ledger; raises LedgerNotFound only for missing paths."""
+def load(paths: Sequence[str], cap: int | None = DEFAULT_CAP) -> Ledger:
+    """Load and check a ledger, keeping at most `cap` findings per rule (None:
+    all); raises LedgerNotFound only for missing paths."""
     collecting = gc.isenabled()
     # Loading builds a great many small acyclic objects; the cyclic collector
     # would rescan them all again and again (a third of the time at scale).
     gc.disable()
     try:
-        return _load(paths)
+        return _load(paths, FindingLog(cap))
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(paths: Sequence[str]) -> Ledger:
+def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
     files = expand(paths)
-    findings: list[Finding] = []
     raws: list[RawRecord] = []
+    size = 0
     for path, shown in files:
-        loaded = load_file(path, shown)
-        findings += loaded.findings
+        own = path.stat().st_size
+        size += own
+        if size > MAX_LEDGER_BYTES and own <= MAX_LEDGER_BYTES:  # refused before reading: memory stays bounded
+            log.add([too_large(shown, size, "the ledger's files total")])
+            continue  # (a file too large alone is refused by load_file)
+        loaded = load_file(path, shown, MAX_RECORDS - len(raws))
+        log.add(loaded.findings)
         raws += loaded.records
     entries: list[tuple[Incident, RawRecord]] = []
     for raw in raws:
-        incident, problems = validate_record(raw, Incident, "incident")
-        findings += problems
+        incident, problems = validate_record(raw, Incident, "incident", log.admit)
+        log.add_admitted(problems)
         if incident is not None:
             entries.append((incident, raw))
-    findings += duplicate_ids(raws)
-    findings += probable_duplicates(entries)
-    findings += ungraded(entries)
-    findings += coordinates_precision(entries)
-    findings += links(entries, _raw_ids(raws))
+    log.add(duplicate_ids(raws))
+    log.add(probable_duplicates(entries))
+    log.add(ungraded(entries))
+    log.add(coordinates_precision(entries))
+    log.add(links(entries, _raw_ids(raws)))
     # Withdrawn records keep their ids reserved but are no longer events.
     current = [(i, r) for i, r in entries if i.withdrawn is None]
-    actors, _ = _load_registry(actor_files(files), Actor, "actor", findings)
+    actors, _ = _load_registry(actor_files(files), Actor, "actor", log)
     registry = None
     if actors is not None:
-        findings += registry_rules(actors)
+        log.add(registry_rules(actors))
         registry = ActorRegistry([a for a, _ in actors])
-        findings += actor_names(current, registry)
-    places, place_raws = _load_registry(place_files(files), Place, "place", findings)
+        log.add(actor_names(current, registry))
+    places, place_raws = _load_registry(place_files(files), Place, "place", log)
     gazetteer = None
     if places is not None:
-        findings += duplicate_ids(place_raws, "duplicate-place", "place id")
+        log.add(duplicate_ids(place_raws, "duplicate-place", "place id"))
         gazetteer = PlaceRegistry.of(places)
-        findings += sites(entries, gazetteer)
-    findings.sort(key=lambda f: (f.path, f.line, f.col))
+        log.add(sites(entries, gazetteer))
+    findings = sorted(log.kept, key=lambda f: (f.path, f.line, f.col))
     return Ledger([s for _, s in files], entries, findings, len(raws), registry,
-                  [s for _, s in actor_files(files)], gazetteer, [s for _, s in place_files(files)])
+                  [s for _, s in actor_files(files)], gazetteer, [s for _, s in place_files(files)],
+                  omitted=log.omitted())
 
 
 def _raw_ids(raws: Sequence[RawRecord]) -> set[str]:
@@ -202,21 +226,21 @@ M = TypeVar("M", Actor, Place)
 
 
 def _load_registry(files: Sequence[tuple[Path, str]], model: type[M], kind: str,
-                   findings: list[Finding]) -> tuple[list[tuple[M, RawRecord]] | None, list[RawRecord]]:
+                   log: FindingLog) -> tuple[list[tuple[M, RawRecord]] | None, list[RawRecord]]:
     """The valid entries of registry files (actors.yaml, places.yaml) and all
-    their raw records, findings added to `findings`; None when there is no
-    such file."""
+    their raw records, findings added to `log`; None when there is no such
+    file."""
     if not files:
         return None, []
     entries: list[tuple[M, RawRecord]] = []
     raws: list[RawRecord] = []
     for path, shown in files:
         loaded = load_file(path, shown)
-        findings += loaded.findings
+        log.add(loaded.findings)
         raws += loaded.records
         for raw in loaded.records:
-            entry, problems = validate_record(raw, model, kind)
-            findings += problems
+            entry, problems = validate_record(raw, model, kind, log.admit)
+            log.add_admitted(problems)
             if entry is not None:
                 entries.append((entry, raw))
     return entries, raws

@@ -16,6 +16,7 @@ It never raises on bad input: problems come back as findings.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,12 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 # Findings after which the loader reads no further in the file: the file as
 # a whole is broken, as opposed to one of its records.
-STOP_RULES = frozenset({"encoding", "yaml-syntax", "not-a-list", "multiple-documents", "too-deep"})
+STOP_RULES = frozenset({"encoding", "yaml-syntax", "not-a-list", "multiple-documents", "too-deep",
+                        "too-large", "too-many-records"})
+# Bounds on what is read at all, so that memory stays bounded whatever the
+# input: 100,000 real records are about 62 MB and need about 0.9 GB.
+MAX_LEDGER_BYTES = 128_000_000
+MAX_RECORDS = 200_000
 MAX_DEPTH = 32  # a ledger needs 4 levels; anything far deeper is hostile
 Path_ = tuple[str | int, ...]
 Pos = tuple[int, int]
@@ -83,13 +89,22 @@ class _Stop(Exception):
     """Parsing of this file cannot go on; the finding is already recorded."""
 
 
-def load_file(path: Path, display: str | None = None) -> LoadedFile:
+def load_file(path: Path, display: str | None = None, max_records: int = MAX_RECORDS) -> LoadedFile:
     """Read and parse one ledger file; never raises for bad content."""
     shown = display if display is not None else str(path)
+    size = path.stat().st_size
+    if size > MAX_LEDGER_BYTES:
+        return LoadedFile(shown, [], [too_large(shown, size, "the file is")])
     text, finding = decode(path.read_bytes(), shown)  # the bytes are freed once decoded
     if finding is not None:
         return LoadedFile(shown, [], [finding])
-    return parse_text(text, shown)
+    return parse_text(text, shown, max_records=max_records)
+
+
+def too_large(shown: str, size: int, what: str) -> Finding:
+    return error(shown, 1, 1, "too-large",
+                 f"{what} {size / 1e6:,.1f} MB; iraqsec reads at most {MAX_LEDGER_BYTES / 1e6:,.0f} MB of "
+                 "ledger (a bound on memory), so this file was not read")
 
 
 def decode(data: bytes, path: str) -> tuple[str, Finding | None]:
@@ -108,7 +123,7 @@ def decode(data: bytes, path: str) -> tuple[str, Finding | None]:
                          f"bytes {bad} are not valid UTF-8; save the file as UTF-8")
 
 
-def parse_text(text: str, path: str, fast: bool = True) -> LoadedFile:
+def parse_text(text: str, path: str, fast: bool = True, max_records: int = MAX_RECORDS) -> LoadedFile:
     """Records and findings of a ledger's text.  The canonical layout that
     `fmt` writes is read by a fast exact parser (see fastload.py); any text
     it does not fully recognise goes through the strict event builder."""
@@ -116,9 +131,9 @@ def parse_text(text: str, path: str, fast: bool = True) -> LoadedFile:
         from .fastload import parse_by_record  # here: fastload imports this module
 
         records = parse_by_record(text, path, _strict_records)
-        if records is not None:
+        if records is not None and len(records) <= max_records:
             return LoadedFile(path, records, [])
-    return _parse_strict(text, path)
+    return _parse_strict(text, path, max_records)
 
 
 def _strict_records(text: str, path: str) -> list[RawRecord] | None:
@@ -127,8 +142,8 @@ def _strict_records(text: str, path: str) -> list[RawRecord] | None:
     return None if loaded.findings else loaded.records
 
 
-def _parse_strict(text: str, path: str) -> LoadedFile:
-    builder = _Builder(path)
+def _parse_strict(text: str, path: str, max_records: int = MAX_RECORDS) -> LoadedFile:
+    builder = _Builder(path, max_records)
     parser = _Parser(text)
     try:
         builder.run(parser)
@@ -186,8 +201,9 @@ _SKIP = object()  # a key that was reported and whose value is dropped
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, max_records: int = MAX_RECORDS) -> None:
         self.path = path
+        self.max_records = max_records
         self.records: list[RawRecord] = []
         self.findings: list[Finding] = []
         self.stack: list[_Frame] = []
@@ -286,6 +302,8 @@ class _Builder:
             if record is not None:
                 record.data = value
                 self.records.append(record)
+                if len(self.records) > self.max_records:
+                    self._too_many(record)
             self.record = None
         elif frame.is_map:
             self._attach_to_map(frame, value, pos)
@@ -321,6 +339,15 @@ class _Builder:
         return key
 
     # -- findings ------------------------------------------------------------
+
+    def _too_many(self, record: RawRecord) -> None:
+        """Past the record limit: the file is refused whole (nothing of it is
+        checked), before the records cost memory and time."""
+        self.records.clear()
+        self._add_at((record.line, record.col), "too-many-records",
+                     f"the ledger holds more than {MAX_RECORDS:,} records, the most iraqsec reads (a bound on "
+                     "memory); this file was not checked")
+        raise _Stop
 
     def _check_props(self, event: Any) -> None:
         if event.anchor is not None:
@@ -373,9 +400,34 @@ def plain_value(text: str, as_written: bool) -> Any:
         return None if tag.endswith(":null") else text
     node = yaml.ScalarNode(tag, text)
     try:
-        return _CONSTRUCTOR.construct_object(node)
+        value = _CONSTRUCTOR.construct_object(node)
     except (yaml.YAMLError, ValueError, OverflowError):
         return text
+    if (tag.endswith(":int") and not _PLAIN_INT.fullmatch(text)) or \
+            (tag.endswith(":float") and not _PLAIN_FLOAT.fullmatch(text)):
+        return NumberSpelling(text, value)
+    return value
+
+
+# How a number is written in the format: plain decimal.  YAML 1.1 also reads
+# `010` (octal 8), `0x10`, `0b11`, `1_000`, `1:30` (sexagesimal 90), `+5`,
+# `1_0.5`; those are never read as numbers (see NumberSpelling).
+_PLAIN_INT = re.compile(r"0|-?[1-9][0-9]*")
+_PLAIN_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|-?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSpelling:
+    """A plain scalar that YAML 1.1 reads as a number but that is not
+    written in plain decimal.  It is neither text nor a number, so every
+    field refuses it (rules.py says what to write) and no command can turn
+    `killed: 010` into 8."""
+
+    text: str
+    yaml11: Any  # what YAML 1.1 would have read
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 def _type_name(value: Any) -> str:
@@ -385,7 +437,7 @@ def _type_name(value: Any) -> str:
         return "true/false"
     if isinstance(value, (dt.date, dt.datetime)):
         return "a date"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, NumberSpelling)):
         return "a number"
     if isinstance(value, list):
         return "a list"
