@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from urllib.parse import urlparse
@@ -15,8 +16,14 @@ from iraqsec.reports import months_between
 
 
 def test_shipped_ledger_passes_strict_check(run: Callable[..., Result]) -> None:
-    result = run("check", "--strict", str(SHIPPED))
+    """Strict, tolerating exactly the warnings for what version 1 records do
+    not say (`ungraded`: no evidence grade; `coordinates-precision`:
+    coordinates without geo_precision), which the next data issue adds.
+    Then drop the `--allow` options here and in .ci/run."""
+    result = run("check", "--strict", "--allow", "ungraded", "--allow", "coordinates-precision", str(SHIPPED))
     assert result.exit_code == 0, result.output
+    findings = run("check", "--format", "json", str(SHIPPED))
+    assert {f["rule"] for f in json.loads(findings.stdout)} <= {"ungraded", "coordinates-precision"}
 
 
 def test_every_month_has_records_and_the_escalation_is_covered() -> None:
