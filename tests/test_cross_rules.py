@@ -62,6 +62,16 @@ def test_distinct_tag_silences_probable_duplicate(write: Callable[..., Path], ru
     assert run("check", "--strict", "incidents.yaml").exit_code == 0
 
 
+def test_a_withdrawn_duplicate_is_not_a_probable_duplicate(write: Callable[..., Path],
+                                                          run: Callable[..., Result]) -> None:
+    # withdrawing the second report is how the duplicate is resolved; its id stays reserved
+    withdrawn = "{reason: A second report of the same attack, superseded_by: 2020-09-06-baghdad-airport-rockets}"
+    write(VALID + other("second-report", withdrawn=withdrawn))
+    result = run("check", "--strict", "incidents.yaml")
+    assert result.output.splitlines()[-1] == "0 errors, 0 warnings in 2 records (1 file)"
+    assert result.exit_code == 0
+
+
 def test_actor_alias_is_an_error_unknown_actor_a_warning(write: Callable[..., Path],
                                                          run: Callable[..., Result]) -> None:
     write(ACTORS, "actors.yaml")

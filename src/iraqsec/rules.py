@@ -220,10 +220,11 @@ def duplicate_ids(records: Iterable[RawRecord], rule: str = "duplicate-id", what
 
 
 def probable_duplicates(entries: Iterable[tuple[Incident, RawRecord]]) -> list[Finding]:
-    """Same day, governorate, tactic and target type: probably one event twice."""
+    """Same day, governorate, tactic and target type: probably one event twice.
+    A withdrawn record is left out: withdrawing a duplicate is how it is resolved."""
     groups: dict[tuple[str, str, str, str], list[tuple[Incident, RawRecord]]] = defaultdict(list)
     for incident, raw in entries:
-        if not incident.month_precision and DISTINCT_TAG not in incident.tags:
+        if not incident.month_precision and DISTINCT_TAG not in incident.tags and not incident.is_withdrawn:
             groups[(incident.date, incident.governorate, incident.tactic, incident.target_type)].append(
                 (incident, raw))
     out = []
