@@ -27,7 +27,7 @@ LEDGER = (VALID + "\n"
           + record(id="second", date="2020-09", governorate="Babil", tactic="ied", target_type="logistics-convoy",
                    killed="null", claimed_by="[Ashab al-Kahf]", notes="|-\n    two\n    lines",
                    sources="\n    - title: A\n      url: https://example.org/a\n      published: 2020-09-07",
-                   tags="[convoy-campaign]", coordinates="[32.5, 44.4]") + "\n"
+                   tags="[convoy-campaign]", coordinates="[32.5, 44.4]", geo_precision="near") + "\n"
           + record(id="third", date="2020-10-01", summary='"Quoted: text, with \\"marks\\"."', wounded="7",
                    attributed_to="[Some New Group]"))
 QUERIES = [

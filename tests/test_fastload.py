@@ -121,4 +121,4 @@ def test_one_odd_record_is_read_strictly_the_others_fast() -> None:
     records = fastload.parse_by_record(text, "l.yaml", lambda t, p: parse_text(t, p, fast=False).records)
     assert records is not None
     assert [(r.line, r.data["summary"], r.positions[("sources", 0)]) for r in records] == [
-        (1, "Synthetic test record.", (15, 7)), (17, "Folded text.", (33, 7))]
+        (1, "Synthetic test record.", (16, 7)), (18, "Folded text.", (35, 7))]

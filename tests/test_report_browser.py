@@ -272,3 +272,13 @@ def test_trend_chart_readable_for_15_and_63_months(run: Callable[..., Result], o
     scroller = page.page.locator("#trend .scroll")
     assert scroller.evaluate("e => e.scrollWidth > e.clientWidth")
     assert page.page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_evidence_filter_and_sites_on_a_v2_ledger(run: Callable[..., Result], opened: Callable[..., Opened]) -> None:
+    v2 = str(Path(__file__).parent / "fixtures" / "v2" / "incidents.yaml")
+    page = opened(report(run, v2, "--scope", "all"))
+    for grade in ("confirmed", "reported", "claimed", "disputed", "ungraded"):
+        page.page.select_option("#f-evidence", grade)
+        assert page.visible_ids() == ids(run, v2, "--scope", "all", "--evidence", grade)
+    assert page.page.locator("#map .pt").count() == 4  # two at their sites, one near a site, one exact
+    assert page.errors == [] and page.requests == [page.url]

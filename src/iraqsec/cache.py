@@ -37,19 +37,25 @@ import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 
 from . import __version__
 from .findings import Finding
-from .model import Actor, Incident, Source
+from .model import Actor, Incident, Place, Related, Source, Withdrawn
 from .query import Facts, facts, sort_key
 
-MAGIC = "iraqsec-ledger-cache-1"
+if TYPE_CHECKING:
+    from .ledger import Ledger
+
+MAGIC = "iraqsec-ledger-cache-2"
 _CODE = ("cache.py", "fastload.py", "ledger.py", "loader.py", "model.py", "query.py", "rules.py", "vocab.py")
 _INCIDENT_FIELDS = tuple(Incident.model_fields)
 _ACTOR_FIELDS = tuple(Actor.model_fields)
+_PLACE_FIELDS = tuple(Place.model_fields)
+# Record keys whose values are models (or lists of them), and their class.
+_NESTED: dict[str, type[pydantic.BaseModel]] = {"sources": Source, "related": Related, "withdrawn": Withdrawn}
 
 
 def cache_dir(environ: dict[str, str] | None = None) -> Path:
@@ -82,13 +88,18 @@ def cache_file(files: Sequence[Path]) -> Path:
 # --- encoding ----------------------------------------------------------------
 
 
-def _source_out(source: str | Source) -> Any:
-    return source if isinstance(source, str) else (dict(source.__dict__), tuple(source.model_fields_set))
+def _nested_out(value: Any) -> Any:
+    """A nested model as (values, fields set); lists item by item; text as is."""
+    if isinstance(value, list):
+        return [_nested_out(v) for v in value]
+    if isinstance(value, pydantic.BaseModel):
+        return dict(value.__dict__), tuple(value.model_fields_set)
+    return value
 
 
-def _model_out(model: Incident | Actor, fields: tuple[str, ...]) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+def _model_out(model: Incident | Actor | Place, fields: tuple[str, ...]) -> tuple[tuple[Any, ...], tuple[str, ...]]:
     values = model.__dict__
-    row = tuple([_source_out(s) for s in values[f]] if f == "sources" else values[f] for f in fields)
+    row = tuple(_nested_out(values[f]) if f in _NESTED else values[f] for f in fields)
     return row, tuple(sorted(model.model_fields_set))
 
 
@@ -113,8 +124,9 @@ class _Builder:
 
     def model(self, cls: type[Any], fields: tuple[str, ...], row: tuple[Any, ...], fields_set: tuple[str, ...]) -> Any:
         values = dict(zip(fields, row, strict=True))
-        if "sources" in values:
-            values["sources"] = [s if isinstance(s, str) else self._source(*s) for s in values["sources"]]
+        for name, nested in _NESTED.items():
+            if name in values:
+                values[name] = self._nested(nested, values[name])
         shared = self.field_sets.get(fields_set)
         if shared is None:
             shared = self.field_sets[fields_set] = frozenset(fields_set)
@@ -126,9 +138,13 @@ class _Builder:
         return obj
 
 
-    def _source(self, values: dict[str, Any], fields_set: tuple[str, ...]) -> Source:
-        built: Source = self.model(Source, tuple(values), tuple(values.values()), fields_set)
-        return built
+    def _nested(self, cls: type[Any], value: Any) -> Any:
+        if isinstance(value, list):
+            return [self._nested(cls, v) for v in value]
+        if isinstance(value, tuple):
+            values, fields_set = value
+            return self.model(cls, tuple(values), tuple(values.values()), fields_set)
+        return value  # a URL source, or None
 
 
 class Snapshot:
@@ -175,6 +191,11 @@ class Snapshot:
             return None
         return [self.builder.model(Actor, _ACTOR_FIELDS, row, fs) for row, fs in self.payload["actors"]]
 
+    def places(self) -> list[Place] | None:
+        if self.payload["places"] is None:
+            return None
+        return [self.builder.model(Place, _PLACE_FIELDS, row, fs) for row, fs in self.payload["places"]]
+
     def findings(self) -> list[Finding]:
         return [Finding(*f) for f in self.payload["findings"]]
 
@@ -190,8 +211,10 @@ def _facts_rows(incidents: Sequence[Incident]) -> list[tuple[Any, ...]]:
     return rows
 
 
-def encode(incidents: Sequence[Incident], actors: Sequence[Actor] | None, findings: Sequence[Finding],
-           files: Sequence[str], record_count: int, actor_files: Sequence[str]) -> dict[str, Any]:
+def encode(ledger: Ledger) -> dict[str, Any]:
+    incidents = ledger.incidents
+    actors = None if ledger.registry is None else ledger.registry.actors
+    places = None if ledger.places is None else ledger.places.places
     months: dict[str, list[int]] = {}
     blobs = [marshal.dumps(_model_out(i, _INCIDENT_FIELDS)) for i in incidents]
     offsets = array.array("Q", [0])
@@ -204,10 +227,13 @@ def encode(incidents: Sequence[Incident], actors: Sequence[Actor] | None, findin
         "months": months,
         "facts": marshal.dumps(_facts_rows(incidents)),
         "actors": None if actors is None else [_model_out(a, _ACTOR_FIELDS) for a in actors],
-        "findings": [(f.path, f.line, f.col, f.severity, f.rule, f.message) for f in findings],
-        "files": list(files),
-        "record_count": record_count,
-        "actor_files": list(actor_files),
+        "places": None if places is None else [_model_out(p, _PLACE_FIELDS) for p in places],
+        "place_where": None if ledger.places is None else ledger.places.where,
+        "findings": [(f.path, f.line, f.col, f.severity, f.rule, f.message) for f in ledger.findings],
+        "files": list(ledger.files),
+        "record_count": ledger.record_count,
+        "actor_files": list(ledger.actor_files),
+        "place_files": list(ledger.place_files),
     }
 
 
@@ -253,9 +279,10 @@ def read(files: Sequence[Path]) -> Snapshot | None:
 
 def _well_formed(payload: dict[str, Any]) -> bool:
     expected = {"incidents": memoryview, "offsets": bytes, "months": dict, "facts": memoryview, "findings": list,
-                "files": list, "record_count": int, "actor_files": list}
+                "files": list, "record_count": int, "actor_files": list, "place_files": list}
     return all(isinstance(payload.get(k), t) for k, t in expected.items()) and \
-        (payload.get("actors") is None or isinstance(payload["actors"], list))
+        all(payload.get(k) is None or isinstance(payload[k], list) for k in ("actors", "places")) and \
+        (payload.get("place_where") is None or isinstance(payload["place_where"], dict))
 
 
 def write(files: Sequence[Path], stamp: tuple[Any, ...], payload: dict[str, Any]) -> None:

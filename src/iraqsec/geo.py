@@ -5,7 +5,7 @@ The outline is Natural Earth's (public domain), from the npm package
 world-atlas (ISC), decoded and simplified by `tools/build_iraq_outline.py`
 into `mapdata/iraq.json`.  No openly licensed governorate boundaries were
 found through the package registries, so a governorate is drawn as a point
-at its capital.
+at its capital (`vocab.GOVERNORATE_CAPITALS`).
 """
 
 from __future__ import annotations
@@ -18,32 +18,6 @@ from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
-
-# The capital of each governorate, [lat, lon] of its city centre rounded to
-# two decimals (about 1 km), as GeoNames gives them.
-GOVERNORATE_CAPITALS: Mapping[str, tuple[str, tuple[float, float]]] = MappingProxyType(
-    {
-        "Anbar": ("Ramadi", (33.42, 43.30)),
-        "Babil": ("Hillah", (32.46, 44.42)),
-        "Baghdad": ("Baghdad", (33.34, 44.40)),
-        "Basra": ("Basra", (30.51, 47.78)),
-        "Dhi Qar": ("Nasiriyah", (31.06, 46.26)),
-        "Diyala": ("Baqubah", (33.75, 44.64)),
-        "Duhok": ("Duhok", (36.87, 42.99)),
-        "Erbil": ("Erbil", (36.19, 44.01)),
-        "Halabja": ("Halabja", (35.18, 45.99)),
-        "Karbala": ("Karbala", (32.62, 44.02)),
-        "Kirkuk": ("Kirkuk", (35.47, 44.39)),
-        "Maysan": ("Amarah", (31.84, 47.14)),
-        "Muthanna": ("Samawah", (31.33, 45.28)),
-        "Najaf": ("Najaf", (32.03, 44.35)),
-        "Nineveh": ("Mosul", (36.34, 43.12)),
-        "Qadisiyyah": ("Diwaniyah", (31.99, 44.93)),
-        "Salah al-Din": ("Tikrit", (34.62, 43.68)),
-        "Sulaymaniyah": ("Sulaymaniyah", (35.56, 45.43)),
-        "Wasit": ("Kut", (32.51, 45.82)),
-    }
-)
 
 # Where a governorate's label sits relative to its capital (dx, dy in
 # drawing units, text anchor): the capitals around Baghdad are close

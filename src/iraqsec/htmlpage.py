@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from . import vocab
 from .markup import AttrValue, Markup, el, join, link, void
 from .model import Incident, Source
 from .page import GRADES, ActorRow, GovernorateCount, Headline, Page, grade
+from .plain import shown_date
 from .render import count as shown_count
-from .render import shown_date
 from .reports import Pivot
 from .svgcharts import (
     GRADE_COLOURS,
@@ -64,6 +64,8 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .pt{cursor:pointer;outline:none}.pt:focus circle,.pt:hover circle{stroke:#000;stroke-width:2.5}
 #map-caption{min-height:1.4em;margin:.3em 0;font-size:.9em}caption{text-align:left}
 #incidents td details summary{cursor:pointer}#incidents tr:target{background:#fff3c4}
+.badge{display:inline-block;margin-left:.4em;padding:0 .3em;border:1px solid var(--muted);border-radius:3px;
+ font-size:.8em;color:var(--muted)}
 #incidents .more{margin:.3em 0 .5em;max-width:44em}
 #incidents .more a{overflow-wrap:anywhere}
 #incidents .more dt{font-weight:bold;margin-top:.3em}#incidents .more dd{margin:0}
@@ -178,7 +180,7 @@ def document(page: Page) -> str:
               _trend(page),
               _pivots(page),
               _map(page),
-              _table(page.incidents),
+              _table(page.incidents, page.sites),
               _actors(page.actors),
               el("footer", {"class": "note"},
                  "Made with iraqsec report. Map: Natural Earth (public domain) via world-atlas."))
@@ -321,12 +323,34 @@ def _source(source: str | Source) -> Markup:
     return join([link(source.url, source.title), f" ({extra})" if extra else None])
 
 
-def _details(incident: Incident) -> Markup:
+def _about(incident: Incident, sites: Mapping[str, str]) -> list[Markup]:
+    """The v2 facts a reader should see beside the summary: where exactly,
+    whether it is context, whether it was taken back."""
+    items: list[Markup] = []
+    if incident.site is not None:
+        items += [el("dt", {}, "Site"), el("dd", {}, f"{sites.get(incident.site, incident.site)} ({incident.site})")]
+    if incident.coordinates is not None:
+        lat, lon = incident.coordinates
+        items += [el("dt", {}, "Coordinates"), el("dd", {}, f"{lat}, {lon}")]
+    if incident.geo_precision is not None:
+        items += [el("dt", {}, "Location precision"),
+                  el("dd", {}, f"{incident.geo_precision}: {PRECISION_WORDS[incident.geo_precision]}")]
+    if incident.scope != vocab.DEFAULT_SCOPE:
+        items += [el("dt", {}, "Scope"), el("dd", {}, f"{incident.scope}: {vocab.SCOPES[incident.scope]}")]
+    if incident.withdrawn is not None:
+        superseded = incident.withdrawn.superseded_by
+        items += [el("dt", {}, "Withdrawn"),
+                  el("dd", {}, incident.withdrawn.reason, f" (superseded by {superseded})" if superseded else None)]
+    return items
+
+
+def _details(incident: Incident, sites: Mapping[str, str]) -> Markup:
     # s-* classes mark what the search box looks in, as `list --search` does
     items: list[Markup] = [el("dt", {}, "Place"), el("dd", {"class": "s-place"}, incident.place),
                            el("dt", {}, "Summary"), el("dd", {"class": "s-summary"}, incident.summary)]
     if incident.notes:
         items += [el("dt", {}, "Notes"), el("dd", {"class": "s-notes"}, incident.notes)]
+    items += _about(incident, sites)
     for label, names in (("Claimed by", incident.claimed_by), ("Attributed to", incident.attributed_to)):
         items += [el("dt", {}, label), el("dd", {}, "; ".join(names) or "nobody named")]
     items += [el("dt", {}, "Sources"),
@@ -335,7 +359,16 @@ def _details(incident: Incident) -> Markup:
     return el("details", {}, el("summary", {"class": "s-target"}, incident.target), el("dl", {"class": "more"}, *items))
 
 
-def _row(order: int, incident: Incident) -> Markup:
+def _badges(incident: Incident) -> list[Markup]:
+    marks = []
+    if incident.scope != vocab.DEFAULT_SCOPE:
+        marks.append(el("span", {"class": "badge"}, incident.scope))
+    if incident.withdrawn is not None:
+        marks.append(el("span", {"class": "badge"}, "withdrawn"))
+    return marks
+
+
+def _row(order: int, incident: Incident, sites: Mapping[str, str]) -> Markup:
     g = grade(incident)
     data: dict[str, AttrValue] = {
             "id": f"i-{incident.id}", "data-order": order, "data-id": incident.id, "data-date": incident.date,
@@ -344,11 +377,11 @@ def _row(order: int, incident: Incident) -> Markup:
             "data-killed": "" if incident.killed is None else incident.killed,
             "data-wounded": "" if incident.wounded is None else incident.wounded}
     return el("tr", data,
-              el("td", {"class": "date"}, shown_date(incident.date)),
+              el("td", {"class": "date"}, shown_date(incident.date, incident.date_end), *_badges(incident)),
               el("td", {}, incident.governorate),
               el("td", {}, incident.tactic),
               el("td", {}, incident.target_type),
-              el("td", {"class": "target"}, _details(incident)),
+              el("td", {"class": "target"}, _details(incident, sites)),
               el("td", {}, g),
               el("td", {"class": "n", "data-label": "K"}, shown_count(incident.killed)),
               el("td", {"class": "n", "data-label": "W"}, shown_count(incident.wounded)))
@@ -360,7 +393,7 @@ def _select(name: str, label: str, terms: Sequence[str]) -> Markup:
               el("select", {"name": name, "id": f"f-{name}"}, *options))
 
 
-def _table(incidents: Sequence[Incident]) -> Markup:
+def _table(incidents: Sequence[Incident], sites: Mapping[str, str]) -> Markup:
     controls = el("form", {"id": "controls", "hidden": True, "role": "search"},
                   el("label", {}, el("span", {"class": "muted"}, "Search "),
                      void("input", {"type": "search", "id": "q", "placeholder": "place, target, summary, notes",
@@ -379,9 +412,10 @@ def _table(incidents: Sequence[Incident]) -> Markup:
               controls,
               el("div", {"class": "scroll"},
                  el("table", {"id": "incidents"}, el("thead", {}, head),
-                    el("tbody", {}, *(_row(i, inc) for i, inc in enumerate(incidents))))),
+                    el("tbody", {}, *(_row(i, inc, sites) for i, inc in enumerate(incidents))))),
               el("p", {"class": "note"}, "K and W: reported killed and wounded (? = not reported). A date like "
-                 "2020-09-?? is known only to the month. Open a target for the summary, notes, actors and sources."))
+                 "2020-09-?? is known only to the month, one like 2020-08-16..19 lies somewhere in that span. "
+                 "Open a target for the summary, notes, actors and sources."))
 
 
 # --- actors ------------------------------------------------------------------------

@@ -10,21 +10,21 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from . import geo
-from .model import Actor, Incident
-from .reports import Measures, Pivot, pivot, series
+from . import vocab
+from .export import location as find_location
+from .model import Actor, Incident, Place
+from .query import UNGRADED
+from .reports import EVIDENCE_ORDER, Measures, Pivot, pivot, series
 
-UNGRADED = "ungraded"
 # Evidence grades from the strongest down, then records without a grade:
 # the order of a bar's segments, bottom up.
-GRADES: tuple[str, ...] = ("confirmed", "reported", "claimed", "disputed", UNGRADED)
-UNSTATED = "unstated"  # precision of coordinates written without geo_precision
+GRADES: tuple[str, ...] = EVIDENCE_ORDER
+UNSTATED = "unstated"  # precision of a location without geo_precision (a version 1 record)
 
 
 def grade(incident: Incident) -> str:
     """The record's evidence grade, or `ungraded`."""
-    value: str | None = getattr(incident, "evidence", None)
-    return value or UNGRADED
+    return incident.evidence or UNGRADED
 
 
 @dataclass(frozen=True)
@@ -34,17 +34,15 @@ class Located:
     precision: str  # a geo_precision term
 
 
-def location(incident: Incident, sites: Mapping[str, tuple[float, float]]) -> Located | None:
-    """Where the map puts an incident: its own coordinates, else its site's;
-    None when it has neither (it then counts only for its governorate)."""
-    precision: str | None = getattr(incident, "geo_precision", None)
-    coordinates = incident.coordinates
-    site: str | None = getattr(incident, "site", None)
-    if coordinates is None and site is not None and site in sites:
-        coordinates = list(sites[site])
-    if coordinates is None:
+def location(incident: Incident, places: Mapping[str, Place]) -> Located | None:
+    """Where the map puts an incident: its own coordinates, else its site's
+    (as `export --format geojson` does); None when it has neither (it then
+    counts only for its governorate)."""
+    found = find_location(incident, places)
+    if found is None:
         return None
-    return Located(coordinates[0], coordinates[1], precision or UNSTATED)
+    (lat, lon), _, precision = found
+    return Located(lat, lon, precision or UNSTATED)
 
 
 @dataclass(frozen=True)
@@ -114,15 +112,16 @@ class Page:
     governorates: list[GovernorateCount]
     incidents: list[Incident]
     actors: list[ActorRow]
+    sites: dict[str, str]  # places.yaml id -> name, for the incidents' sites
 
 
 def build(title: str, incidents: Sequence[Incident], months: Sequence[str], actors: Sequence[Actor],
-          sites: Mapping[str, tuple[float, float]], generated: str, revision: str | None,
+          places: Mapping[str, Place], generated: str, revision: str | None,
           left_out: str = "") -> Page:
     """The page for `incidents` (already filtered, in date-then-id order)
     over `months` (every month the report covers)."""
     bars = month_bars(incidents, months)
-    points = map_points(incidents, sites)
+    points = map_points(incidents, places)
     return Page(
         title=title,
         headline=headline(incidents, months, bars, generated, revision, left_out),
@@ -133,6 +132,7 @@ def build(title: str, incidents: Sequence[Incident], months: Sequence[str], acto
         governorates=governorate_counts(incidents, points),
         incidents=list(incidents),
         actors=actor_rows(incidents, actors),
+        sites={i.site: places[i.site].name for i in incidents if i.site is not None and i.site in places},
     )
 
 
@@ -158,16 +158,15 @@ def headline(incidents: Sequence[Incident], months: Sequence[str], bars: Sequenc
 
 def month_bars(incidents: Sequence[Incident], months: Sequence[str]) -> list[MonthBar]:
     """The monthly series with each month's incidents split by evidence grade."""
-    grades: Counter[tuple[str, str]] = Counter((i.month, grade(i)) for i in incidents)
-    return [MonthBar(p.month, {g: grades[(p.month, g)] for g in GRADES}, p.incidents, p.killed, p.wounded,
-                     p.escalation, p.signal)
+    return [MonthBar(p.month, dict(p.evidence), p.incidents, p.killed, p.wounded, p.escalation,
+                     p.signal)
             for p in series(incidents, months)]
 
 
-def map_points(incidents: Sequence[Incident], sites: Mapping[str, tuple[float, float]]) -> list[MapPoint]:
+def map_points(incidents: Sequence[Incident], places: Mapping[str, Place]) -> list[MapPoint]:
     out = []
     for incident in incidents:
-        where = location(incident, sites)
+        where = location(incident, places)
         if where is not None:
             out.append(MapPoint(incident.id, incident.date, incident.tactic, incident.target, incident.place, where))
     return out
@@ -179,7 +178,7 @@ def governorate_counts(incidents: Sequence[Incident], points: Sequence[MapPoint]
     located_ids = {p.id for p in points}
     located = Counter(i.governorate for i in incidents if i.id in located_ids)
     return [GovernorateCount(name, capital, lat, lon, counts[name], located[name])
-            for name, (capital, (lat, lon)) in geo.GOVERNORATE_CAPITALS.items()]
+            for name, (capital, (lat, lon)) in vocab.GOVERNORATE_CAPITALS.items()]
 
 
 def actor_rows(incidents: Sequence[Incident], actors: Sequence[Actor]) -> list[ActorRow]:

@@ -11,7 +11,7 @@ from ..model import CONTROL_RE, today
 from ..outputs import Output
 from ..query import Filters
 from ..reports import report_months
-from .common import UsageFailure, save, selected
+from .common import UsageFailure, omitted, save, selected
 from .options import filter_options
 from .output_paths import output_option
 
@@ -43,7 +43,9 @@ def report(ctx: click.Context, filters: Filters, output: Output | None, title: s
     months = report_months(filters, chosen)
     actors = ledger.registry.actors if ledger.registry is not None else []
     revision = gitdiff.revision([Path(f) for f in ledger.files])
-    built = page.build(title, chosen, months, actors, {}, today().isoformat(), revision)
+    places = ledger.places.by_id if ledger.places is not None else {}
+    left = omitted(ledger, filters)
+    built = page.build(title, chosen, months, actors, places, today().isoformat(), revision, left.note())
     text = htmlpage.document(built)
     save(output, text.encode("utf-8"))
     noun = "incident" if len(chosen) == 1 else "incidents"
