@@ -297,9 +297,10 @@ def _map(page: Page) -> Markup:
               el("p", {"class": "note"},
                  f"{_plural(located, 'incident')} of {len(page.incidents)} have a location of their own "
                  "(coordinates or a named site) and are drawn as a point coloured by tactic; its shape says how "
-                 "precise the location is. Points at one spot are fanned out around it. Every incident counts for "
-                 "its governorate, drawn at the governorate's capital with its count (no openly licensed "
-                 "governorate boundaries were available). Outline: Natural Earth 1:50m (public domain)."))
+                 "precise the location is. Points at one spot are packed around it, the most precise in the "
+                 "middle. Every incident counts for its governorate, drawn at the governorate's capital with its "
+                 "count (no openly licensed governorate boundaries were available). "
+                 "Outline: Natural Earth 1:50m (public domain)."))
 
 
 def _governorate_table(rows: Sequence[GovernorateCount]) -> Markup:

@@ -137,13 +137,17 @@ def _month_label(month: str, index: int, n: int, x: float, y: float) -> Markup |
 
 # How each precision is drawn: (radius, fill opacity, stroke width, dashed).
 PRECISION_STYLE: Mapping[str, tuple[float, float, float, bool]] = MappingProxyType({
-    "exact": (3.5, 1.0, 1.0, False),
-    "site": (3.5, 1.0, 1.0, False),
-    "near": (5.0, 0.45, 1.5, False),
-    "district": (6.5, 0.0, 2.0, False),
-    "governorate": (8.5, 0.0, 1.5, True),
-    "unstated": (3.5, 1.0, 1.0, False),
+    "exact": (2.8, 1.0, 0.8, False),
+    "site": (2.8, 1.0, 0.8, False),
+    "near": (3.6, 0.45, 1.2, False),
+    "district": (4.6, 0.0, 1.6, False),
+    "governorate": (6.0, 0.0, 1.2, True),
+    "unstated": (2.8, 1.0, 0.8, False),
 })
+# Marks at one spot are packed in a sunflower (Vogel's spiral) around it,
+# the most precise in the middle: a compact disc whatever their number.
+SPACING = 3.2
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 PRECISION_WORDS: Mapping[str, str] = MappingProxyType({
     "exact": "exact spot", "site": "inside the named site", "near": "within about 25 km",
     "district": "somewhere in the district", "governorate": "only the governorate is known",
@@ -172,6 +176,7 @@ def map_svg(points: Sequence[MapPoint], governorates: Sequence[GovernorateCount]
         el("path", {"d": " ".join(rings), "class": "outline"}),
         join(_governorate(g) for g in governorates),
         join(_points(points)),
+        el("g", {"class": "gov-labels", "aria-hidden": "true"}, *(_governorate_label(g) for g in governorates)),
     ]
     return el("svg", {"id": "map", "viewBox": f"0 0 {width} {height}", "role": "group",
                       "aria-label": "Map of Iraq", "class": "map"}, *parts)
@@ -180,27 +185,34 @@ def map_svg(points: Sequence[MapPoint], governorates: Sequence[GovernorateCount]
 def _governorate(g: GovernorateCount) -> Markup:
     x, y = geo.project(g.lat, g.lon)
     radius = round(3 + 2.2 * math.sqrt(g.incidents), 1) if g.incidents else 2.5
-    dx, dy, anchor = geo.LABEL_OFFSETS.get(g.name, geo.DEFAULT_OFFSET)
     noun = "incident" if g.incidents == 1 else "incidents"
     words = f"{g.name} (capital {g.capital}): {g.incidents} {noun}, {g.located} with a point of their own"
     return el("g", {"class": "gov", "data-governorate": g.name, "data-count": g.incidents},
-              el("circle", {"cx": x, "cy": y, "r": radius, "class": "gov-dot"}, el("title", {}, words)),
-              el("text", {"x": x + dx, "y": y + dy, "text-anchor": anchor, "class": "gov-label"},
-                 f"{g.name} {g.incidents}"))
+              el("circle", {"cx": x, "cy": y, "r": radius, "class": "gov-dot"}, el("title", {}, words)))
+
+
+def _governorate_label(g: GovernorateCount) -> Markup:
+    """Drawn above the points, so that a cluster never hides a count."""
+    x, y = geo.project(g.lat, g.lon)
+    dx, dy, anchor = geo.LABEL_OFFSETS.get(g.name, geo.DEFAULT_OFFSET)
+    return el("text", {"x": round(x + dx, 1), "y": round(y + dy, 1), "text-anchor": anchor, "class": "gov-label"},
+              f"{g.name} {g.incidents}")
 
 
 def _points(points: Sequence[MapPoint]) -> list[Markup]:
-    """One mark per located incident.  Marks at the same spot are fanned out
-    on a small circle around it so that each stays visible and focusable."""
+    """One mark per located incident.  Marks at the same spot are packed
+    around it so that each stays visible and focusable."""
     groups: dict[tuple[float, float], list[MapPoint]] = {}
     for p in points:
         groups.setdefault(geo.project(p.located.lat, p.located.lon), []).append(p)
+    rank = list(PRECISION_STYLE)
     out = []
     for (x, y), group in groups.items():
-        spread = 0.0 if len(group) == 1 else 3.0 + len(group) * 0.8
+        group = sorted(group, key=lambda p: rank.index(p.located.precision) if p.located.precision in rank else 0)
         for k, p in enumerate(group):
-            angle = 2 * math.pi * k / len(group)
-            cx, cy = round(x + spread * math.cos(angle), 1), round(y + spread * math.sin(angle), 1)
+            distance = SPACING * math.sqrt(k + 0.5) if len(group) > 1 else 0.0
+            angle = k * GOLDEN_ANGLE
+            cx, cy = round(x + distance * math.cos(angle), 1), round(y + distance * math.sin(angle), 1)
             words = (f"{p.date} {p.tactic}: {p.target}, {p.place} "
                      f"({PRECISION_WORDS.get(p.located.precision, p.located.precision)})")
             mark = precision_mark(p.located.precision, tactic_colour(p.tactic), cx, cy)
