@@ -282,3 +282,12 @@ def test_evidence_filter_and_sites_on_a_v2_ledger(run: Callable[..., Result], op
         assert page.visible_ids() == ids(run, v2, "--scope", "all", "--evidence", grade)
     assert page.page.locator("#map .pt").count() == 4  # two at their sites, one near a site, one exact
     assert page.errors == [] and page.requests == [page.url]
+
+
+def test_prints_without_controls_and_with_the_chart_whole(run: Callable[..., Result],
+                                                          opened: Callable[..., Opened]) -> None:
+    page = opened(report(run, SHIPPED), width=700, height=1000)
+    page.page.emulate_media(media="print")
+    assert not page.page.locator("#controls").is_visible()
+    assert page.page.locator("#trend-chart").evaluate("e => e.getBoundingClientRect().right") <= 700
+    assert page.page.pdf()[:5] == b"%PDF-"

@@ -82,6 +82,7 @@ th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending]
  #incidents td.target{order:9;flex-basis:100%}#incidents th.target{display:none}
  #incidents td[data-label]::before{content:attr(data-label) " ";color:var(--muted)}}
 @media print{#controls,#map-caption{display:none}.scroll{overflow:visible}
+ .chart{max-width:100%;height:auto}table{font-size:.75em}
  h2{break-after:avoid}tr,svg{break-inside:avoid}a{color:inherit}main{max-width:none}}
 """
 
