@@ -9,6 +9,8 @@ from pathlib import Path
 TACTICS = ("rocket", "mortar", "drone", "ied", "airstrike", "small-arms", "arson")
 TARGET_TYPES = ("military-base", "diplomatic-mission", "logistics-convoy", "airport")
 GOVERNORATES = ("Baghdad", "Anbar", "Erbil", "Basra", "Babil", "Nineveh")
+GRADES = ("confirmed", "reported", "claimed", "disputed", None)  # None: ungraded
+PRECISIONS = ("exact", "near", "district", "governorate")
 WORDS = ("convoy", "embassy", "base", "airport", "depot", "checkpoint")
 # coordinates inside each governorate, for the located records
 SPOTS = {"Baghdad": (33.31, 44.37), "Anbar": (33.80, 42.44), "Erbil": (36.24, 43.96),
@@ -56,6 +58,7 @@ def record(n: int, month: str, day: int | None) -> str:
     if n % 3 == 0:
         lat, lon = SPOTS[gov]
         lines.append(f"  coordinates: [{lat}, {lon}]")
+        lines.append(f"  geo_precision: {PRECISIONS[(n // 3) % len(PRECISIONS)]}")
     lines += [
         f"  tactic: {TACTICS[n % len(TACTICS)]}",
         f"  target_type: {TARGET_TYPES[n % len(TARGET_TYPES)]}",
@@ -67,6 +70,9 @@ def record(n: int, month: str, day: int | None) -> str:
         lines.append("  claimed_by: [Ashab al-Kahf]")
     if n % 6 == 2:
         lines.append("  attributed_to: [Kataib Hezbollah]")
+    grade = GRADES[n % len(GRADES)]
+    if grade:
+        lines.append(f"  evidence: {grade}")
     lines += [f"  summary: Synthetic record {n} for the report tests.",
               f"  sources: ['https://example.org/synthetic/{n}']"]
     return "\n".join(lines) + "\n"
@@ -74,8 +80,9 @@ def record(n: int, month: str, day: int | None) -> str:
 
 def ledger(months: int) -> str:
     """A synthetic ledger over `months` months from 2019-10, one to five
-    records a month, with month-precision dates, unreported figures and
-    coordinates on every third record."""
+    records a month, with month-precision dates, unreported figures, every
+    evidence grade (and ungraded records), and coordinates of every
+    precision on every third record."""
     out = []
     n = 0
     for i, month in enumerate(_months(months)):
@@ -94,6 +101,7 @@ def hostile() -> str:
   governorate: Baghdad
   place: "{HOSTILE_PLACE}"
   coordinates: [33.3, 44.4]
+  geo_precision: exact
   tactic: rocket
   target_type: airport
   target: "{HOSTILE_TARGET}"

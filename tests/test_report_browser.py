@@ -144,8 +144,10 @@ def test_filters_and_sorting(run: Callable[..., Result], opened: Callable[..., O
     assert page.visible_ids() == ids(run, ledger15, "--tactic", "rocket", "--target-type", "military-base")
     page.page.select_option("#f-tactic", "")
     page.page.select_option("#f-target-type", "")
-    page.page.select_option("#f-evidence", "ungraded")
-    assert page.visible_ids() == ids(run, ledger15)  # no grades in this ledger yet
+    for grade in ("confirmed", "disputed", "ungraded"):
+        page.page.select_option("#f-evidence", grade)
+        assert page.visible_ids() == ids(run, ledger15, "--evidence", grade)
+    page.page.select_option("#f-evidence", "")
     page.page.click("#incidents th[data-key=killed] button")
     killed = page.page.eval_on_selector_all("#incidents tbody tr", "rows => rows.map(r => r.dataset.killed)")
     numbers = [-1 if k == "" else int(k) for k in killed]
