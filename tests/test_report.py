@@ -234,9 +234,11 @@ def test_title_option(run: Callable[..., Result]) -> None:
     doc = build(run, FIXTURE, "--title", "Rockets & <drones>")
     assert doc.find_all("title")[0].text() == "Rockets & <drones>"
     assert doc.find_all("h1")[0].text() == "Rockets & <drones>"
-    bad = run("-f", FIXTURE, "report", "-o", "x.html", "--title", "a\x1b[31mb")
-    assert bad.exit_code == 2 and "control characters" in bad.stderr
-    assert not Path("x.html").exists()
+    for title in ("a\x1b[31mb", "a\u202eb", "", " ", "x" * 201):
+        bad = run("-f", FIXTURE, "report", "-o", "x.html", "--title", title)
+        assert bad.exit_code == 2 and "give 1 to 200 characters of plain text" in bad.stderr
+        assert "\x1b" not in bad.stderr and "\u202e" not in bad.stderr
+        assert not Path("x.html").exists()
 
 
 def test_empty_selection_still_writes_a_page(run: Callable[..., Result]) -> None:

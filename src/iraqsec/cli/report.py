@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import gitdiff, htmlpage, page
-from ..model import CONTROL_RE, today
+from ..model import BIDI_RE, CONTROL_RE, today
 from ..outputs import Output
 from ..query import Filters
 from ..reports import report_months
@@ -19,8 +19,9 @@ DEFAULT_TITLE = "Attacks on US forces, diplomatic missions and contractors in Ir
 
 
 def _title(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if not value.strip() or len(value) > 200 or CONTROL_RE.search(value):
-        raise click.BadParameter("give 1 to 200 characters of plain text (no control characters)", ctx, param)
+    if not value.strip() or len(value) > 200 or CONTROL_RE.search(value) or BIDI_RE.search(value):
+        raise click.BadParameter("give 1 to 200 characters of plain text (no control characters or "
+                                 "bidirectional controls)", ctx, param)
     return value
 
 
