@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from . import vocab
 from .markup import AttrValue, Markup, el, join, link, void
 from .model import Incident, Source
-from .page import GRADES, ActorRow, GovernorateCount, Headline, Page, grade
+from .page import ActorRow, GovernorateCount, Headline, Page, grade
 from .plain import shown_date
 from .render import count as shown_count
-from .reports import Pivot
+from .reports import EVIDENCE_ORDER, Pivot
 from .svgcharts import (
     GRADE_COLOURS,
     KILLED_COLOUR,
@@ -226,7 +226,7 @@ def _swatch(colour: str) -> Markup:
 
 def _trend(page: Page) -> Markup:
     legend = el("ul", {"class": "legend"},
-                *(el("li", {}, _swatch(GRADE_COLOURS[g]), g) for g in GRADES),
+                *(el("li", {}, _swatch(GRADE_COLOURS[g]), g) for g in EVIDENCE_ORDER),
                 el("li", {}, _swatch(KILLED_COLOUR), "killed"), el("li", {}, _swatch(WOUNDED_COLOUR), "wounded"),
                 el("li", {}, el("span", {"class": "esc-mark"}, "▲ "), "escalation month"))
     layout = ("every month labelled" if len(page.months) <= WIDE_MONTHS
@@ -402,7 +402,7 @@ def _table(incidents: Sequence[Incident], sites: Mapping[str, str]) -> Markup:
                                     "autocomplete": "off"})),
                   _select("tactic", "tactic", list(vocab.TACTICS)),
                   _select("target-type", "target type", list(vocab.TARGET_TYPES)),
-                  _select("evidence", "evidence", GRADES),
+                  _select("evidence", "evidence", EVIDENCE_ORDER),
                   el("output", {"id": "shown", "class": "muted"}))
     columns = [("date", "Date", ""), ("governorate", "Governorate", ""), ("tactic", "Tactic", ""),
                ("target-type", "Target type", ""), (None, "Target (open for details)", "target"),

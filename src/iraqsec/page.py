@@ -14,11 +14,8 @@ from . import vocab
 from .export import location as find_location
 from .model import Actor, Incident, Place
 from .query import UNGRADED
-from .reports import EVIDENCE_ORDER, Measures, Pivot, pivot, series
+from .reports import Measures, Pivot, pivot, series
 
-# Evidence grades from the strongest down, then records without a grade:
-# the order of a bar's segments, bottom up.
-GRADES: tuple[str, ...] = EVIDENCE_ORDER
 UNSTATED = "unstated"  # precision of a location without geo_precision (a version 1 record)
 
 

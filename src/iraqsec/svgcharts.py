@@ -11,7 +11,8 @@ from types import MappingProxyType
 
 from . import geo
 from .markup import Markup, el, join
-from .page import GRADES, GovernorateCount, MapPoint, MonthBar
+from .page import GovernorateCount, MapPoint, MonthBar
+from .reports import EVIDENCE_ORDER
 
 TACTIC_COLOURS: Mapping[str, str] = MappingProxyType({
     "rocket": "#d62728", "mortar": "#ff7f0e", "missile": "#8c564b", "drone": "#9467bd",
@@ -95,7 +96,7 @@ def _month(bar: MonthBar, x: float, slot: float, top: float, height: float, maxi
     if bar.escalation:
         parts.append(el("rect", {"x": x, "y": top, "width": slot, "height": height, "class": "esc-band"}))
     y = top + height
-    for g in GRADES:
+    for g in EVIDENCE_ORDER:
         count = bar.segments.get(g, 0)
         if not count:
             continue
