@@ -20,7 +20,7 @@ from .model import Incident, Source
 from .page import ActorRow, GovernorateCount, Headline, Page, grade
 from .plain import shown_date
 from .render import count as shown_count
-from .reports import EVIDENCE_ORDER, Pivot
+from .reports import ESCALATION_MIN, ESCALATION_RATIO, ESCALATION_WINDOW, EVIDENCE_ORDER, Pivot
 from .svgcharts import (
     GRADE_COLOURS,
     KILLED_COLOUR,
@@ -236,9 +236,10 @@ def _trend(page: Page) -> Markup:
               legend,
               el("div", {"class": "scroll"}, trend_chart(page.months)),
               el("p", {"class": "note"},
-                 f"Bars are split by evidence grade ({layout}). A month is an escalation when it has at least 3 "
-                 "incidents and at least 1.5 times the mean of the previous three months; rising = more than the "
-                 "month before, high = no more than the month before but still well above the months before it."))
+                 f"Bars are split by evidence grade ({layout}). A month is an escalation when it has at least "
+                 f"{ESCALATION_MIN} incidents and at least {ESCALATION_RATIO} times the mean of the previous "
+                 f"{ESCALATION_WINDOW} months; rising = more than the month before, high = no more than the month "
+                 "before but still well above the months before it."))
 
 
 # --- pivots ------------------------------------------------------------------------
