@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -113,6 +114,11 @@ def test_shipped_ledger_loads_cleanly_and_offline(run: Callable[..., Result], op
     assert page.requests == [page.url]  # the document itself, nothing else
     assert page.visible_ids() == ids(run, SHIPPED)
     assert page.page.inner_text("#shown") == f"{len(page.visible_ids())} of {len(page.visible_ids())} incidents shown"
+    # one map point per located incident: the ones `export --format geojson` places
+    geojson = run("-f", str(SHIPPED), "export", "--format", "geojson")
+    located = sorted(f["properties"]["id"] for f in json.loads(geojson.stdout)["features"])
+    assert sorted(page.page.eval_on_selector_all("#map .pt", "ps => ps.map(p => p.dataset.id)")) == located
+    assert len(located) > 300
 
 
 @pytest.mark.parametrize("args", [[], ["--tactic", "rocket", "--tactic", "ied"], ["--governorate", "Erbil"],
