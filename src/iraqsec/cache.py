@@ -47,7 +47,7 @@ from .model import Actor, Incident, Source
 from .query import Facts, facts, sort_key
 
 MAGIC = "iraqsec-ledger-cache-1"
-_CODE = ("cache.py", "fastload.py", "ledger.py", "loader.py", "model.py", "rules.py", "vocab.py")
+_CODE = ("cache.py", "ledger.py", "loader.py", "model.py", "rules.py", "scanner.py", "vocab.py")
 _INCIDENT_FIELDS = tuple(Incident.model_fields)
 _ACTOR_FIELDS = tuple(Actor.model_fields)
 

@@ -15,8 +15,12 @@ It never raises on bad input: problems come back as findings.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from dataclasses import dataclass, field
+import gc
+import itertools
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,7 @@ from yaml.events import (
 )
 
 from .findings import Finding, error
+from .scanner import DATE_KEYS, Path_, Pos, Unsupported, plain_value, scan_record
 
 try:  # libyaml's C parser when present; the pure-Python one otherwise.
     _Parser: Any = yaml.CSafeLoader
@@ -43,33 +48,54 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 # a whole is broken, as opposed to one of its records.
 STOP_RULES = frozenset({"encoding", "yaml-syntax", "not-a-list", "multiple-documents", "too-deep"})
 MAX_DEPTH = 32  # a ledger needs 4 levels; anything far deeper is hostile
-Path_ = tuple[str | int, ...]
-Pos = tuple[int, int]
-# Keys whose values are dates: kept as written, so that `2020-9-16` (which
-# YAML 1.1 would read as a date) can be rejected as unpadded.
-_DATE_KEYS = frozenset({"date", "published"})
-_RESOLVER = yaml.resolver.Resolver()
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_IMPLICIT_START = frozenset("-+.0123456789~nNtTfFyYoO<=")
+__all__ = ["STOP_RULES", "LoadedFile", "Path_", "Pos", "RawRecord", "decode", "load_file", "parse_text",
+           "plain_value", "type_name"]
 
 
-@dataclass(slots=True)
 class RawRecord:
-    """One item of a ledger's top-level list, before validation."""
+    """One item of a ledger's top-level list, before validation.
 
-    path: str
-    line: int
-    col: int
-    data: Any
-    positions: dict[Path_, Pos] = field(default_factory=dict)
+    `positions` maps each key path and list item to its line and column.
+    For a record the scanner read, they are worked out only when asked for
+    (to locate a finding), by scanning the record's lines again: most
+    records never need them, and 100,000 records' worth would cost hundreds
+    of megabytes."""
+
+    __slots__ = ("_positions", "_source", "col", "data", "line", "path")
+
+    def __init__(self, path: str, line: int, col: int, data: Any, positions: dict[Path_, Pos] | None = None,
+                 source: tuple[str, int, int, int] | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.col = col
+        self.data = data
+        self._positions = positions
+        self._source = source  # (the file's text, start, end, line number before start) for the scanner
+
+    @property
+    def positions(self) -> dict[Path_, Pos]:
+        if self._positions is None:
+            self._positions = {}
+            if self._source is not None:
+                text, start, end, base = self._source
+                scan_record(text[start:end].split("\n"), self._positions, base)
+        return self._positions
+
+    @positions.setter
+    def positions(self, value: dict[Path_, Pos]) -> None:
+        self._positions = value
 
     def locate(self, loc: Path_) -> Pos:
         """Line and column of the longest known prefix of `loc`."""
+        positions = self.positions
         for end in range(len(loc), 0, -1):
-            pos = self.positions.get(loc[:end])
+            pos = positions.get(loc[:end])
             if pos is not None:
                 return pos
         return self.line, self.col
+
+    def __repr__(self) -> str:
+        return f"RawRecord({self.path!r}, {self.line}, {self.col}, {self.data!r})"
 
 
 @dataclass(slots=True)
@@ -108,17 +134,88 @@ def decode(data: bytes, path: str) -> tuple[str, Finding | None]:
                          f"bytes {bad} are not valid UTF-8; save the file as UTF-8")
 
 
-def parse_text(text: str, path: str, fast: bool = True) -> LoadedFile:
-    """Records and findings of a ledger's text.  The canonical layout that
-    `fmt` writes is read by a fast exact parser (see fastload.py); any text
-    it does not fully recognise goes through the strict event builder."""
-    if fast:
-        from .fastload import parse_by_record  # here: fastload imports this module
+def parse_text(text: str, path: str) -> LoadedFile:
+    """Records and findings of a ledger's text.
 
-        records = parse_by_record(text, path, _strict_records)
-        if records is not None:
-            return LoadedFile(path, records, [])
+    One reader, two halves: each record (the lines from a `- ` at column 0
+    to the next) is read by the line scanner (scanner.py) when it recognises
+    all of it, and by the strict event builder below otherwise.  Findings
+    always come from the event builder: when a record it reads has any, or
+    the file has document markers or directives, or text outside the
+    records, the builder reads the whole file, so every finding, and where
+    a syntax error stops the reading, is exactly libyaml's."""
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small acyclic containers: skip the collector's passes
+    try:
+        records = _scan_file(text, path)
+    finally:
+        if collecting:
+            gc.enable()
+    if records is not None:
+        return LoadedFile(path, records, [])
     return _parse_strict(text, path)
+
+
+# Anything but printable characters and LF (no tab, CR, C0/C1 controls, BOM,
+# line separators, bidirectional controls, surrogates, non-characters), and
+# trailing spaces: records holding those are read by the event builder.
+_UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                      "\U00010000-\U0010ffff]| \n| $")
+_PRINTABLE_ASCII = dict.fromkeys(range(0x20, 0x7F))
+_ITEM = re.compile(r"^-(?= |$)", re.MULTILINE)
+# A column-0 line that is not an item, a comment or blank; document markers and directives.
+_OUTSIDE = re.compile(r"^(?:[^\s#-]|-(?! |$))", re.MULTILINE)
+
+
+def _unusual_at(text: str) -> list[int] | None:
+    """Offsets of unusual characters (None when there are none)."""
+    if text.isascii():
+        # Deleting the printable characters must leave only line breaks
+        # (much faster than the regular expression on tens of megabytes).
+        rest = text.translate(_PRINTABLE_ASCII)
+        if rest.count("\n") == len(rest) and " \n" not in text and not text.endswith(" "):
+            return None
+    found = [m.start() for m in _UNUSUAL.finditer(text)]
+    return found or None
+
+
+def _scan_file(text: str, path: str) -> list[RawRecord] | None:
+    """The records of a ledger read record by record, or None to have the
+    whole file read by the event builder."""
+    starts = [m.start() for m in _ITEM.finditer(text)]
+    if not starts or _OUTSIDE.search(text) is not None:
+        return None  # empty, a single value, a mapping, directives, `---`: the builder decides
+    head = text[: starts[0]]
+    if any(line and not line.lstrip(" ").startswith("#") for line in head.split("\n")):
+        return None  # only comments and blank lines before the first record
+    unusual = _unusual_at(text)
+    if unusual is not None and unusual[0] < starts[0]:
+        return None
+    starts.append(len(text))
+    records: list[RawRecord] = []
+    line = head.count("\n")
+    for start, end in itertools.pairwise(starts):
+        odd = unusual is not None and bisect.bisect_left(unusual, start) < bisect.bisect_left(unusual, end)
+        piece = text[start:end]
+        try:
+            if odd:
+                raise Unsupported
+            data, (first, col) = scan_record(piece.split("\n"), None, line)
+            records.append(RawRecord(path, first, col, data, None, (text, start, end, line)))
+        except Unsupported:
+            found = _strict_records(piece, path)
+            if found is None:
+                return None
+            records.extend(_shifted(record, line) for record in found)
+        line += piece.count("\n")
+    return records
+
+
+def _shifted(record: RawRecord, lines: int) -> RawRecord:
+    if lines:
+        record.line += lines
+        record.positions = {k: (line + lines, col) for k, (line, col) in record.positions.items()}
+    return record
 
 
 def _strict_records(text: str, path: str) -> list[RawRecord] | None:
@@ -250,7 +347,7 @@ class _Builder:
         parent = self.stack[-1]
         if parent.root:  # a new item of the top-level list
             line, col = _pos(event)
-            self.record = RawRecord(self.path, line, col, None)
+            self.record = RawRecord(self.path, line, col, None, {})
             path: Path_ = ()
         elif parent.is_map:
             path = parent.path + (parent.key,) if parent.key is not _NO_KEY else parent.path
@@ -269,14 +366,14 @@ class _Builder:
     def _scalar(self, event: Any) -> None:
         self._check_props(event)
         frame = self.stack[-1]
-        as_written = frame.is_map and frame.key is not _NO_KEY and frame.key in _DATE_KEYS
+        as_written = frame.is_map and frame.key is not _NO_KEY and frame.key in DATE_KEYS
         value = _scalar_value(event, as_written)
         if isinstance(value, str) and event.style not in ("|", ">") and ("\n" in value or "\t" in value):
             self._add(event, "control-character",
                       "a tab or line break is only allowed inside a block scalar ('|' or '>'); "
                       "use a block scalar or remove it")
         if frame.root:
-            self.record = RawRecord(self.path, *_pos(event), value)
+            self.record = RawRecord(self.path, *_pos(event), value, {})
         self._attach(value, _pos(event))
 
     def _attach(self, value: Any, pos: Pos) -> None:
@@ -357,25 +454,6 @@ def _scalar_value(event: Any, as_written: bool) -> Any:
     if event.style or event.tag is not None:  # quoted, block, or tagged
         return text
     return plain_value(text, as_written)
-
-
-def plain_value(text: str, as_written: bool) -> Any:
-    """The value of an untagged plain scalar, resolved as YAML 1.1 does
-    (numbers, booleans, null, dates), except that date keys keep their text."""
-    if not text:
-        return None
-    if text[0] not in _IMPLICIT_START:
-        return text
-    tag: str = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-    if tag.endswith(":str"):
-        return text
-    if as_written:
-        return None if tag.endswith(":null") else text
-    node = yaml.ScalarNode(tag, text)
-    try:
-        return _CONSTRUCTOR.construct_object(node)
-    except (yaml.YAMLError, ValueError, OverflowError):
-        return text
 
 
 def _type_name(value: Any) -> str:
