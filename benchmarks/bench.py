@@ -109,7 +109,8 @@ def write(size: int, path: Path, layout: str) -> None:
 
 def _block_record(incident: Any) -> str:
     """A record in an ordinary hand-written block layout that `fmt` would
-    rewrite: optional keys left out when empty, the summary as a `>-` folded
+    rewrite: optional keys left out when empty, unreported counts left
+    empty, the summary as a `>-` folded
     block, lists at their key's indentation, single-quoted source titles,
     `|-` notes, a comment after the place."""
     from iraqsec.writer import record_fields, scalar
@@ -117,6 +118,9 @@ def _block_record(incident: Any) -> str:
     out = []
     for key, value in record_fields(incident).items():
         lead = "- " if not out else "  "
+        if value is None and key in ("killed", "wounded"):
+            out.append(f"{lead}{key}:")  # an empty value is null
+            continue
         if value is None or value == []:
             continue
         if key == "summary":

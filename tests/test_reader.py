@@ -182,7 +182,8 @@ def _strict(text: str) -> LoadedFile:
 
 NASTY = ["\t", "\x00", "&a ", "*a", "!!str ", "'", '"', "#", " #", ": ", "\r\n", "\n", "  ", "- ", "<<: ",
          "---\n", "|", ">", "|+", "|2", ">-\n", "[", "]", "{", ",", "null", "~", "?", "\\", "\\x41", "\\ud800",
-         "\ufeff", "\u2028", "\u202e", "\n- ", "\n- id: x\n", "\n\n", "\n-\n", "010", "0x10", "1:30", " ", "...\n"]
+         "\ufeff", "\u2028", "\u2029", "\x85", "\r", "\u202e",
+         "\n- ", "\n- id: x\n", "\n\n", "\n-\n", "010", "0x10", "1:30", " ", "...\n"]
 SEED_TEXT = "# SYNTHETIC\n\n" + VALID + "\n" + VALID.replace("2020-09-06-baghdad", "b").replace(
     "  summary: Synthetic test record.", "  summary: >-\n    Folded\n\n    text.\n  notes: 'it''s'") + \
     "\n" + VALID.replace("2020-09-06-baghdad", "c").replace("    - https://example.org/report",

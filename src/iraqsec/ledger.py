@@ -146,13 +146,17 @@ def _load(paths: Sequence[str]) -> Ledger:
         loaded = load_file(path, shown)
         findings += loaded.findings
         raws += loaded.records
+    findings += duplicate_ids(raws)
     entries: list[tuple[Incident, RawRecord]] = []
     for raw in raws:
         incident, problems = validate_record(raw, Incident, "incident")
         findings += problems
+        # The raw values are not needed once validated (later rules read the
+        # model and the record's positions): freeing them as we go keeps the
+        # peak at one copy of the ledger, not two.
+        raw.data = None
         if incident is not None:
             entries.append((incident, raw))
-    findings += duplicate_ids(raws)
     findings += probable_duplicates(entries)
     registry, shown_actors = _load_actors(actor_files(files), findings)
     if registry is not None:

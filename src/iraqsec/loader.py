@@ -162,6 +162,7 @@ def parse_text(text: str, path: str) -> LoadedFile:
 _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
                       "\U00010000-\U0010ffff]| \n| $")
 _PRINTABLE_ASCII = dict.fromkeys(range(0x20, 0x7F))
+_OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
 _ITEM = re.compile(r"^-(?= |$)", re.MULTILINE)
 # A column-0 line that is not an item, a comment or blank; document markers and directives.
 _OUTSIDE = re.compile(r"^(?:[^\s#-]|-(?! |$))", re.MULTILINE)
@@ -189,8 +190,8 @@ def _scan_file(text: str, path: str) -> list[RawRecord] | None:
     if any(line and not line.lstrip(" ").startswith("#") for line in head.split("\n")):
         return None  # only comments and blank lines before the first record
     unusual = _unusual_at(text)
-    if unusual is not None and unusual[0] < starts[0]:
-        return None
+    if unusual is not None and (unusual[0] < starts[0] or any(text[at] in _OTHER_BREAKS for at in unusual)):
+        return None  # libyaml counts CR, NEL, LS and PS as line breaks: lines would not match
     starts.append(len(text))
     records: list[RawRecord] = []
     line = head.count("\n")

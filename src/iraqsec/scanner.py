@@ -160,21 +160,21 @@ class _Scan:
             raise Unsupported
         lines, positions = self.lines, self.positions
         count = len(lines)
-        deeper = " " * (indent + 1)
+        lead, deeper = " " * indent, " " * (indent + 1)
         data: dict[str, Any] = {}
         first = True
         while i < count:
             line = lines[i]
-            if not first:
+            # Lines at the mapping's indentation are the common case: only
+            # the others are looked at closely.
+            if not first and not (line.startswith(lead) and line[indent] not in " #"):
                 stripped = line.lstrip(" ")
                 if not stripped or stripped[0] == "#":
                     i += 1
                     continue
-                depth = len(line) - len(stripped)
-                if depth < indent:
+                if len(line) - len(stripped) < indent:
                     return data, i
-                if depth > indent:
-                    raise Unsupported  # deeper than a key, yet not a value
+                raise Unsupported  # deeper than a key, yet not a value
             first = False
             match = _KEY.match(line, indent)
             if match is None:
@@ -232,17 +232,18 @@ class _Scan:
         if indent > _MAX_INDENT:
             raise Unsupported
         lines, positions = self.lines, self.positions
+        dash = " " * indent + "- "
         items: list[Any] = []
         while i < len(lines):
             line = lines[i]
-            stripped = line.lstrip(" ")
-            if not stripped or stripped[0] == "#":
-                i += 1
-                continue
-            depth = len(line) - len(stripped)
-            if depth < indent or (depth == indent and stripped[0] != "-"):
-                break
-            if depth > indent or len(stripped) < 3 or stripped[1] != " ":
+            if not line.startswith(dash):  # not an item: a comment, the end, or something unread
+                stripped = line.lstrip(" ")
+                if not stripped or stripped[0] == "#":
+                    i += 1
+                    continue
+                depth = len(line) - len(stripped)
+                if depth < indent or (depth == indent and stripped[0] != "-"):
+                    break
                 raise Unsupported  # `-` alone, `-x`, or a line deeper than an item
             col = indent + 2
             while line[col] == " ":
@@ -386,7 +387,12 @@ class _Scan:
             j -= 1
         if j == len(lines):
             raise Unsupported  # the file ends without a line break: clip keeps none
-        text = "\n".join(body) if header[0] == "|" else _fold(body)
+        if header[0] == "|":
+            text = "\n".join(body)
+        elif "" in body or any(line[0] == " " for line in body):
+            text = _fold(body)  # blank or more-indented lines
+        else:
+            text = " ".join(body)
         return (text if header[1:2] == "-" else text + "\n"), j
 
 
