@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import array
 import contextlib
-import gc
 import hashlib
 import marshal
 import mmap
@@ -35,7 +34,7 @@ import struct
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +43,11 @@ import pydantic
 from . import __version__
 from .findings import Finding
 from .model import Actor, Incident, Source
+from .nogc import no_gc
 from .query import Facts, facts, sort_key
 
 MAGIC = "iraqsec-ledger-cache-1"
-_CODE = ("cache.py", "ledger.py", "loader.py", "model.py", "rules.py", "scanner.py", "vocab.py")
+_CODE = ("cache.py", "ledger.py", "loader.py", "model.py", "nogc.py", "rules.py", "scanner.py", "vocab.py")
 _INCIDENT_FIELDS = tuple(Incident.model_fields)
 _ACTOR_FIELDS = tuple(Actor.model_fields)
 
@@ -90,18 +90,6 @@ def _model_out(model: Incident | Actor, fields: tuple[str, ...]) -> tuple[tuple[
     values = model.__dict__
     row = tuple([_source_out(s) for s in values[f]] if f == "sources" else values[f] for f in fields)
     return row, tuple(sorted(model.model_fields_set))
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Many small acyclic objects at once: the cyclic collector would only rescan them."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 class _Builder:
@@ -152,13 +140,13 @@ class Snapshot:
 
     def incidents(self) -> list[Incident]:
         if self._all is None:
-            with _no_gc():
+            with no_gc():
                 self._all = [self._incident(n) for n in range(len(self.offsets) - 1)]
         return self._all
 
     def facts(self) -> list[Facts]:
         """Every incident as `Facts`, in ledger order."""
-        with _no_gc():
+        with no_gc():
             return [Facts._make(row) for row in marshal.loads(self.payload["facts"])]
 
     def in_months(self, months: Sequence[str]) -> list[Incident]:
@@ -167,7 +155,7 @@ class Snapshot:
             return [i for i in self._all if i.month in months]
         index: dict[str, list[int]] = self.payload["months"]
         numbers = sorted(n for m in set(months) for n in index.get(m, ()))
-        with _no_gc():
+        with no_gc():
             return [self._incident(n) for n in numbers]
 
     def actors(self) -> list[Actor] | None:

@@ -37,8 +37,10 @@ from . import writer
 from .findings import Finding
 from .loader import decode, parse_text
 from .model import Incident
+from .nogc import no_gc
 from .query import sort_key
 from .rules import duplicate_ids, validate_record
+from .scanner import Unsupported, scan_record
 
 try:  # the same parser as the loader, so lines and columns agree
     _Parser: type = yaml.CSafeLoader
@@ -74,6 +76,11 @@ def format_bytes(data: bytes, shown: str) -> bytes:
 
 def format_text(text: str, shown: str) -> str:
     """The canonical form of a ledger's text (with "\\n" line ends)."""
+    with no_gc():
+        return _format_text(text, shown)
+
+
+def _format_text(text: str, shown: str) -> str:
     incidents = _valid_records(text, shown)
     layout = _Layout.of(text)
     if len(layout.owned) != len(incidents):  # pragma: no cover - the loader and the parser disagree
@@ -122,8 +129,7 @@ class _Layout:
     @classmethod
     def of(cls, text: str) -> _Layout:
         lines = LINE_BREAK.split(text)
-        spans, records = _spans(text, lines)
-        comments = _comments(lines, spans)
+        comments, records = _record_comments(text, lines)
         if not records:
             return cls(_header_lines(lines, len(lines), comments), [], [])
         first = records[0][0]
@@ -140,6 +146,46 @@ class _Layout:
         owned[0][:0] = to_first
         header = _header_lines(lines, header_end, [c for c in early if c not in to_first])
         return cls(header, owned, footer)
+
+
+_Marks = list[tuple[int, int]]  # (line, column) of comments' '#', 0-based
+
+
+def _record_comments(text: str, lines: Sequence[str]) -> tuple[list[_Comment], list[tuple[int, int]]]:
+    """Every comment, and the (first, last) line of each record.
+
+    Record by record: a record (from a `- ` line at column 0 to the next)
+    reads the same alone as in a file the loader accepts (see
+    loader.parse_text).  The loader's scanner gives the comments of the
+    records it reads; libyaml's events, the others' (`_spans`); a record
+    without a '#' has none.  A record ends at its last line that is neither
+    blank nor a whole-line comment.  Files with other line breaks,
+    directives or document markers are read whole."""
+    starts = [n for n, line in enumerate(lines) if line.startswith("- ") or line == "-"]
+    if not starts or len(lines) != text.count("\n") + 1 or _DIRECTIVE.search(text):
+        spans, whole = _spans(text, lines)
+        return _comments(lines, _marks(lines, spans)), whole
+    marks: _Marks = [(n, len(line) - len(line.lstrip(" "))) for n, line in enumerate(lines[: starts[0]])
+                     if line.lstrip(" ").startswith("#")]
+    records: list[tuple[int, int]] = []
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        piece = list(lines[start:end])
+        found: set[tuple[int, int]] = set()
+        if any("#" in line for line in piece):
+            try:
+                scan_record(piece, None, 0, found)
+            except Unsupported:
+                found = set(_marks(piece, _spans("\n".join(piece), piece)[0]))
+        own_line = {n for n, col in found if not piece[n][:col].strip()}
+        last = len(piece) - 1
+        while last > 0 and (not piece[last].strip() or last in own_line):
+            last -= 1
+        records.append((start, start + last))
+        marks += [(n + start, col) for n, col in found]
+    return _comments(lines, sorted(marks)), records
+
+
+_DIRECTIVE = re.compile(r"^(?:---|\.\.\.|%)", re.MULTILINE)
 
 
 def _spans(text: str, lines: Sequence[str]) -> tuple[list[tuple[tuple[int, int], tuple[int, int]]],
@@ -192,8 +238,9 @@ def _extend(records: list[tuple[int, int]], depth: int, pos: tuple[int, int]) ->
         records[-1] = (first, max(last, pos[0]))
 
 
-def _comments(lines: Sequence[str], spans: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> list[_Comment]:
-    """Every comment: a '#' outside all scalars, at a line's start or after a space."""
+def _marks(lines: Sequence[str], spans: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> _Marks:
+    """Where the comments are: a '#' outside all scalars, at a line's start
+    or after a space (the first on its line)."""
     covered: dict[int, list[tuple[int, float]]] = {}
     for (l1, c1), (l2, c2) in spans:
         for line in range(l1, l2 + 1):
@@ -202,15 +249,25 @@ def _comments(lines: Sequence[str], spans: Sequence[tuple[tuple[int, int], tuple
             covered.setdefault(line, []).append((lo, hi))
     out = []
     for number, text in enumerate(lines):
+        if "#" not in text:
+            continue
         for match in re.finditer("#", text):
             col = match.start()
             if col and text[col - 1] not in " \t":
                 continue
             if any(lo <= col < hi for lo, hi in covered.get(number, ())):
                 continue
-            whole = not text[:col].strip()
-            out.append(_Comment(number, text[col:].rstrip(), whole and number > 0 and not lines[number - 1].strip()))
+            out.append((number, col))
             break
+    return out
+
+
+def _comments(lines: Sequence[str], marks: _Marks) -> list[_Comment]:
+    out = []
+    for number, col in marks:
+        text = lines[number]
+        whole = not text[:col].strip()
+        out.append(_Comment(number, text[col:].rstrip(), whole and number > 0 and not lines[number - 1].strip()))
     return out
 
 
@@ -267,7 +324,7 @@ def _comment_block(comments: Sequence[_Comment]) -> list[str]:
 def comment_texts(text: str) -> list[str]:
     """Every comment of a (parsable) file, in order."""
     lines = LINE_BREAK.split(text)
-    return [c.text for c in _comments(lines, _spans(text, lines)[0])]
+    return [c.text for c in _record_comments(text, lines)[0]]
 
 
 # --- the result --------------------------------------------------------------
@@ -276,16 +333,27 @@ def comment_texts(text: str) -> list[str]:
 def _assemble(header: Sequence[str], records: Sequence[tuple[list[str], str]], footer: Sequence[str]) -> str:
     """Header, records (each after its comments), footer: one blank line
     between them, none added after a record that already ends with one."""
-    out = "".join(line + "\n" for line in header)
+    parts: list[str] = []
+    tail = ""  # the last two characters written (joined once at the end: no quadratic copying)
+
+    def write(text: str) -> None:
+        nonlocal tail
+        parts.append(text)
+        tail = (tail + text)[-2:]
+
+    def block(text: str) -> None:
+        if parts and tail != "\n\n":
+            write("\n")
+        write(text)
+
+    head = "".join(line + "\n" for line in header)
+    if head:
+        write(head)
     for comments, record in records:
-        if out and not out.endswith("\n\n"):
-            out += "\n"
-        out += "".join(line + "\n" for line in comments) + record
+        block("".join(line + "\n" for line in comments) + record)
     if footer:
-        if out and not out.endswith("\n\n"):
-            out += "\n"
-        out += "".join(line + "\n" for line in footer)
-    return out
+        block("".join(line + "\n" for line in footer))
+    return "".join(parts)
 
 
 def _verify(before: str, after: str, incidents: Sequence[Incident], shown: str) -> None:

@@ -11,7 +11,6 @@ actor registry.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 from .findings import Finding
 from .loader import RawRecord, load_file
 from .model import Actor, Incident
+from .nogc import no_gc
 from .rules import (
     ActorRegistry,
     actor_names,
@@ -127,15 +127,8 @@ def actor_files(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
 
 def load(paths: Sequence[str]) -> Ledger:
     """Load and check a ledger; raises LedgerNotFound only for missing paths."""
-    collecting = gc.isenabled()
-    # Loading builds a great many small acyclic objects; the cyclic collector
-    # would rescan them all again and again (a third of the time at scale).
-    gc.disable()
-    try:
+    with no_gc():
         return _load(paths)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load(paths: Sequence[str]) -> Ledger:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
 import itertools
 import re
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from yaml.events import (
 )
 
 from .findings import Finding, error
+from .nogc import no_gc
 from .scanner import DATE_KEYS, Path_, Pos, Unsupported, plain_value, scan_record
 
 try:  # libyaml's C parser when present; the pure-Python one otherwise.
@@ -144,13 +144,8 @@ def parse_text(text: str, path: str) -> LoadedFile:
     the file has document markers or directives, or text outside the
     records, the builder reads the whole file, so every finding, and where
     a syntax error stops the reading, is exactly libyaml's."""
-    collecting = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small acyclic containers: skip the collector's passes
-    try:
+    with no_gc():
         records = _scan_file(text, path)
-    finally:
-        if collecting:
-            gc.enable()
     if records is not None:
         return LoadedFile(path, records, [])
     return _parse_strict(text, path)

@@ -98,10 +98,15 @@ _NOT_KEYS: set[str] = set()
 _TEXT_KEYS: set[str] = set()
 
 
-def _after_ok(rest: str) -> bool:
-    """Whether what follows a complete value on its line is nothing or a comment."""
+def _after(rest: str) -> int:
+    """What follows a complete value on its line: -1 for nothing, the offset
+    of a comment's '#', or Unsupported for anything else."""
     stripped = rest.lstrip(" ")
-    return not stripped or (stripped[0] == "#" and len(stripped) < len(rest))
+    if not stripped:
+        return -1
+    if stripped[0] == "#" and len(stripped) < len(rest):
+        return len(rest) - len(stripped)
+    raise Unsupported
 
 
 def _text_key(key: str) -> None:
@@ -114,13 +119,16 @@ def _text_key(key: str) -> None:
     _TEXT_KEYS.add(key)
 
 
-def scan_record(lines: list[str], positions: dict[Path_, Pos] | None = None, base: int = 0) -> tuple[Any, Pos]:
+def scan_record(lines: list[str], positions: dict[Path_, Pos] | None = None, base: int = 0,
+                comments: set[Pos] | None = None) -> tuple[Any, Pos]:
     """The data of one record: `lines` runs from its `- ` line at column 0 to
     the line before the next record (blank and comment lines included).
     Returns the data and the (1-based) line and column of its mapping; with
     `positions`, fills in the line and column of every key and item, lines
-    shifted by `base`.  Raises Unsupported for anything it does not read."""
-    scan = _Scan(lines, positions, base)
+    shifted by `base`; with `comments`, adds the (0-based) line and
+    column of each comment's '#' (for `fmt`).  Raises Unsupported for
+    anything it does not read."""
+    scan = _Scan(lines, positions, base, comments)
     first = lines[0]
     col = 2
     while col < len(first) and first[col] == " ":
@@ -134,20 +142,28 @@ def scan_record(lines: list[str], positions: dict[Path_, Pos] | None = None, bas
 
 
 class _Scan:
-    __slots__ = ("base", "lines", "positions")
+    __slots__ = ("base", "comments", "lines", "positions")
 
-    def __init__(self, lines: list[str], positions: dict[Path_, Pos] | None, base: int) -> None:
+    def __init__(self, lines: list[str], positions: dict[Path_, Pos] | None, base: int,
+                 comments: set[Pos] | None) -> None:
         self.lines = lines
         self.positions = positions
         self.base = base
+        self.comments = comments
+
+    def comment(self, i: int, col: int) -> None:
+        if self.comments is not None and col >= 0:
+            self.comments.add((i, col))
 
     def next_content(self, i: int) -> int:
         """The index of the next line that is neither blank nor a comment."""
         lines = self.lines
         while i < len(lines):
             stripped = lines[i].lstrip(" ")
-            if stripped and stripped[0] != "#":
-                return i
+            if stripped:
+                if stripped[0] != "#":
+                    return i
+                self.comment(i, len(lines[i]) - len(stripped))
             i += 1
         return i
 
@@ -170,6 +186,8 @@ class _Scan:
             if not first and not (line.startswith(lead) and line[indent] not in " #"):
                 stripped = line.lstrip(" ")
                 if not stripped or stripped[0] == "#":
+                    if stripped:
+                        self.comment(i, len(line) - len(stripped))
                     i += 1
                     continue
                 if len(line) - len(stripped) < indent:
@@ -204,6 +222,7 @@ class _Scan:
                 data[key] = text[1:-1]  # a one-line double-quoted scalar without escapes
                 i += 1
             elif head == "#":
+                self.comment(i, start)
                 data[key], i = self.below(i, indent, path)
             else:
                 data[key], i = self.value(i, start, indent, key in DATE_KEYS, path)
@@ -239,6 +258,8 @@ class _Scan:
             if not line.startswith(dash):  # not an item: a comment, the end, or something unread
                 stripped = line.lstrip(" ")
                 if not stripped or stripped[0] == "#":
+                    if stripped:
+                        self.comment(i, len(line) - len(stripped))
                     i += 1
                     continue
                 depth = len(line) - len(stripped)
@@ -286,6 +307,7 @@ class _Scan:
             raise Unsupported  # anchors, tags, aliases, flow mappings, indicators
         comment = text.find(" #")
         if comment >= 0:
+            self.comment(i, start + comment + 1)
             text = text[:comment].rstrip(" ")
         if ": " in text or text.endswith(":"):
             raise Unsupported
@@ -319,8 +341,9 @@ class _Scan:
             if j >= len(lines) or not lines[j].startswith(lead) or (len(text) - len(text.rstrip("\\"))) % 2:
                 raise Unsupported  # unterminated, a blank line (a line break), or an escaped line break
             text += " " + lines[j].lstrip(" ")
-        if not _after_ok(text[match.end():]):
-            raise Unsupported
+        after = _after(text[match.end():])
+        if after >= 0:
+            self.comment(j, len(lines[j]) - len(text) + match.end() + after)
         value: str = decode(match.group())
         return value, j + 1
 
@@ -359,8 +382,9 @@ class _Scan:
                 at += 1
                 break
             raise Unsupported
-        if not _after_ok(line[at:]):
-            raise Unsupported
+        after = _after(line[at:])
+        if after >= 0:
+            self.comment(i, at + after)
         return items
 
     def block(self, i: int, start: int, parent: int) -> tuple[str, int]:
@@ -370,6 +394,8 @@ class _Scan:
         header = lines[i][start:]
         if not _BLOCK_HEADER.match(header):
             raise Unsupported  # keep chomping, an indentation indicator
+        if "#" in header:
+            self.comment(i, start + header.index("#"))
         j = i + 1
         if j >= len(lines) or not lines[j]:
             raise Unsupported  # empty, or leading blank lines
