@@ -151,7 +151,7 @@ def test_a_ledger_with_an_unusual_layout_is_not_appended_to(tmp_path: Path) -> N
     ledger.write_text(json.dumps([record()]) + "\n", encoding="utf-8")  # a flow sequence
     result = run("-f", str(ledger), "add", "--json", str(json_file(tmp_path, NEW)))
     assert result.exit_code == 1
-    assert result.stderr == (f"iraqsec add: {ledger}: the records cannot be appended without changing the file's "
+    assert result.stderr == (f"iraqsec add: {ledger}: the records cannot be added without changing the file's "
                              f"existing records (its layout is unusual); run 'iraqsec fmt {ledger}' and try again; "
                              "the ledger is unchanged\n")
     assert ledger.read_text() == json.dumps([record()]) + "\n"

@@ -260,13 +260,16 @@ def test_append_keeps_old_bytes_and_reimport_adds_nothing(write: Callable[..., P
     first = run("-f", "incidents.yaml", "import", "acled", "--append", "acled.csv")
     assert first.exit_code == 0
     assert first.stdout == ""
-    assert "6 new incidents appended to incidents.yaml; 0 already in the ledger" in first.stderr
+    assert "6 new incidents added in date order to incidents.yaml; 0 already in the ledger" in first.stderr
     after = path.read_bytes()
-    assert after.startswith(old.encode("utf-8") + b"\r\n- id: 2020-05-invented-village-acled-irq90006\r\n")
+    # the new records go in date order; the comment touching the old record is its own (as fmt reads
+    # it) and stays with it, byte for byte
+    assert after.startswith(b"- id: 2020-05-invented-village-acled-irq90006\r\n")
+    assert after.endswith(b"\r\n\r\n" + old.encode("utf-8"))
     assert b"\n" not in after.replace(b"\r\n", b"")
     second = run("-f", "incidents.yaml", "import", "acled", "--append", "acled.csv")
     assert second.exit_code == 0
-    assert "0 new incidents appended to incidents.yaml; 6 already in the ledger" in second.stderr
+    assert "0 new incidents added in date order to incidents.yaml; 6 already in the ledger" in second.stderr
     assert path.read_bytes() == after
     again = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
     assert again.stdout == ""

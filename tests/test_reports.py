@@ -27,14 +27,14 @@ def cli(run: Callable[..., Result]) -> Callable[..., Result]:
 
 def test_list_table(cli: Callable[..., Result]) -> None:
     assert cli("list").output == """\
-Date        Governorate  Tactic  Target                                     K  W
-2020-07-05  Baghdad      rocket  US embassy compound                        0  1
-2020-08-14  Qadisiyyah   ied     Contractor trucks carrying coalition       ?  ?
-                                 supplies
-2020-09-??  Babil        ied     Supply convoy                              0  0
-2020-09-03  Baghdad      rocket  [link=http://x]Security company[/link]     0  0
-                                 [/]
-2020-09-15  Baghdad      ied     British embassy convoy                     2  3
+Id                                     Tactic  K  W  Target
+2020-07-05-baghdad-green-zone-rocket   rocket  0  1  US embassy compound
+2020-08-14-qadisiyyah-convoy-ied       ied     ?  ?  Contractor trucks carrying
+                                                     coalition supplies
+2020-09-unknown-babil-convoy           ied     0  0  Supply convoy
+2020-09-03-baghdad-company-rocket      rocket  0  0  [link=http://x]Security
+                                                     company[/link] [/]
+2020-09-15-baghdad-embassy-convoy-ied  ied     2  3  British embassy convoy
 5 incidents
 """
 
@@ -71,7 +71,8 @@ def test_filters(cli: Callable[..., Result], args: list[str], ids: list[str]) ->
                               "valid: rocket, mortar, missile, drone, airstrike, ied, small-arms, grenade, arson, "
                               "kidnapping, other"),
     (["--governorate", "Atlantis"], "Invalid value for '--governorate': unknown governorate 'Atlantis'"),
-    (["--month", "2020-9"], "Invalid value for '--month': '2020-9' is not a month; write YYYY-MM, e.g. 2020-09"),
+    (["--month", "2020-9"], "Invalid value for '--month': '2020-9' is not a month; write YYYY-MM (e.g. 2020-09) "
+                                         "or a year (YYYY)"),
     (["--from", "2020-02-30"], "Invalid value for '--from': '2020-02-30' is not a date"),
     (["--actor", "Nobody"], "Invalid value for '--actor': unknown actor 'Nobody'; known: Ashab al-Kahf"),
     (["--from", "2020-09", "--to", "2020-08"], "--from is after --to"),
@@ -164,6 +165,9 @@ Ashab al-Kahf             2       0        0       1
 Kataib Hezbollah          2       0        1       0
 (none)                    2       2        3       0
 Total                     5       2        4       1
+Actor: claimed by or attributed to. An incident counts once under each actor it
+names, so rows can add to more than the total; the total counts each incident
+once.
 """
 
 
@@ -194,11 +198,13 @@ def test_summary_csv_and_markdown(cli: Callable[..., Result]) -> None:
 
 def test_trend_table(cli: Callable[..., Result]) -> None:
     assert cli("trend").output == """\
-Month    Incidents                               K  W  Change
-2020-07  ███████████ 1                           0  1
-2020-08  ███████████ 1                           0  0     +0%
-2020-09  ██████████████████████████████████ 3    2  3   +200%  ▲ escalation
-▲ escalation: at least 3 incidents and 1.5x the mean of the previous 3 months
+Month    Incidents                                        K  W  Change
+2020-07  ███████████████ 1                                0  1
+2020-08  ███████████████ 1                                0  0     +0%
+2020-09  █████████████████████████████████████████████ 3  2  3   +200%  ▲ rising
+Escalation: at least 3 incidents and 1.5x the mean of the previous 3 months.
+▲ rising: an escalation month with more incidents than the month before.
+■ high: an escalation month with as many or fewer; the level stays high.
 """
 
 
@@ -211,9 +217,12 @@ Kataib Hezbollah  █·█                     2  2020-07
 """
     points = json.loads(cli("trend", "--format", "json").output)
     assert points == [
-        {"month": "2020-07", "incidents": 1, "killed": 0, "wounded": 1, "change": None, "escalation": False},
-        {"month": "2020-08", "incidents": 1, "killed": 0, "wounded": 0, "change": 0.0, "escalation": False},
-        {"month": "2020-09", "incidents": 3, "killed": 2, "wounded": 3, "change": 2.0, "escalation": True},
+        {"month": "2020-07", "incidents": 1, "killed": 0, "wounded": 1, "change": None, "escalation": False,
+         "signal": None},
+        {"month": "2020-08", "incidents": 1, "killed": 0, "wounded": 0, "change": 0.0, "escalation": False,
+         "signal": None},
+        {"month": "2020-09", "incidents": 3, "killed": 2, "wounded": 3, "change": 2.0, "escalation": True,
+         "signal": "rising"},
     ]
 
 

@@ -344,11 +344,11 @@ def _cross_record(valid: Sequence[tuple[int, Incident, RawRecord]], context: Con
 
 
 def append(target: Target, incidents: Sequence[Incident], context: Context) -> None:
-    """Append records to the target file, atomically and under its lock.
+    """Add records to the target file in date order, atomically and under
+    its lock (see `place_records`).
 
     The file is re-read inside the lock: a record added meanwhile by another
     process is kept, and an id it took is refused here."""
-    text = writer.join_records([writer.dump_record(i) for i in incidents])
     with writer.locked(target.path):
         existing = target.path.read_bytes() if target.path.exists() else b""
         before = _parsed(existing, target.shown)
@@ -362,9 +362,25 @@ def append(target: Target, incidents: Sequence[Incident], context: Context) -> N
             raise AddRefused([error(target.shown, 1, 1, "duplicate-id",
                                     f"id '{c}' was taken at {taken[c]} while this record was prepared; "
                                     "choose another") for c in clashes], "nothing added")
-        new = writer.appended(existing, text)
-        _verify_append(existing, new, before, incidents, target.shown)
-        writer.atomic_write(target.path, new)
+        writer.atomic_write(target.path, place_records(existing, incidents, target.shown, before))
+
+
+def place_records(existing: bytes, incidents: Sequence[Incident], shown: str,
+                  before: _Parsed | None = None) -> bytes:
+    """The file with `incidents` inserted in date-then-id order among its
+    records (so that a formatted file stays formatted), or appended at its
+    end when the file's layout does not allow an insertion that leaves every
+    existing record as it was.  AddRefused when neither does."""
+    before = before if before is not None else _parsed(existing, shown)
+    keys = [((str(r.data.get("date")), str(r.data.get("id"))) if isinstance(r.data, dict) else ("", ""), r.line)
+            for r in before.records]
+    new = [((i.date, i.id), writer.dump_record(i)) for i in incidents]
+    placed = writer.inserted(existing, keys, new)
+    for candidate in (placed, writer.appended(existing, writer.join_records([t for _, t in new]))):
+        if candidate is not None and _keeps_records(candidate, before, incidents, shown):
+            return candidate
+    raise AddRefused([], f"{shown}: the records cannot be added without changing the file's existing "
+                         f"records (its layout is unusual); run 'iraqsec fmt {shown}' and try again")
 
 
 @dataclass
@@ -384,20 +400,30 @@ def _parsed(data: bytes, shown: str) -> _Parsed:
     return _Parsed(loaded.records, loaded.findings)
 
 
-def _verify_append(old: bytes, new: bytes, before: _Parsed, incidents: Sequence[Incident], shown: str) -> None:
-    """The new file must read as the old records, unchanged, then the new
-    ones: a file whose layout would make the appended text change an old
-    record (a flow-style list, a different indentation) is refused."""
-    after = parse_text(decode(new, shown)[0], shown) if new.startswith(old) else None
-    ok = after is not None and len(after.records) == len(before.records) + len(incidents)
-    if after is not None and ok:
-        n = len(before.records)
-        ok = (all(a.data == b.data for a, b in zip(after.records[:n], before.records, strict=True))
-              and [validate_record(r, Incident, "incident")[0] for r in after.records[n:]] == list(incidents)
-              and after.findings == before.findings)
-    if not ok:
-        raise AddRefused([], f"{shown}: the records cannot be appended without changing the file's existing "
-                             f"records (its layout is unusual); run 'iraqsec fmt {shown}' and try again")
+def _keeps_records(new: bytes, before: _Parsed, incidents: Sequence[Incident], shown: str) -> bool:
+    """Whether the new file reads as the old records, unchanged and in
+    their order, with the new ones among them: a file whose layout would
+    make the added text change an old record (a flow-style list, a
+    different indentation, a `|+` block) fails."""
+    text, problem = decode(new, shown)
+    if problem is not None:
+        return False
+    after = parse_text(text, shown)
+    if len(after.records) != len(before.records) + len(incidents):
+        return False
+    if sorted((f.rule, f.message) for f in after.findings) != sorted((f.rule, f.message) for f in before.findings):
+        return False
+    ids = {i.id for i in incidents}
+    fresh = [r for r in after.records if isinstance(r.data, dict) and r.data.get("id") in ids]
+    old = [r for r in after.records if not (isinstance(r.data, dict) and r.data.get("id") in ids)]
+    return (len(fresh) == len(incidents)
+            and all(a.data == b.data for a, b in zip(old, before.records, strict=True))
+            and sorted((validate_record(r, Incident, "incident")[0] for r in fresh), key=_by_id)
+            == sorted(incidents, key=_by_id))
+
+
+def _by_id(incident: Incident | None) -> str:
+    return incident.id if incident is not None else ""
 
 
 # --- composing a record at prompts -------------------------------------------

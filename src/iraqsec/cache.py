@@ -47,7 +47,8 @@ from .nogc import no_gc
 from .query import Facts, facts, sort_key
 
 MAGIC = "iraqsec-ledger-cache-1"
-_CODE = ("cache.py", "ledger.py", "loader.py", "model.py", "nogc.py", "rules.py", "scanner.py", "vocab.py")
+_CODE = ("cache.py", "ledger.py", "loader.py", "model.py", "nogc.py", "query.py", "rules.py", "scanner.py",
+         "vocab.py")
 _INCIDENT_FIELDS = tuple(Incident.model_fields)
 _ACTOR_FIELDS = tuple(Actor.model_fields)
 

@@ -21,6 +21,13 @@ CSV_COLUMNS: tuple[str, ...] = (
     "target_country", "killed", "wounded", "claimed_by", "attributed_to", "summary", "sources", "notes", "tags",
 )
 LIST_SEPARATOR = "; "
+LIST_COLUMNS: dict[str, str] = {  # --columns name -> heading
+    "id": "Id", "date": "Date", "governorate": "Governorate", "place": "Place", "tactic": "Tactic",
+    "target-type": "Target type", "target": "Target", "target-country": "Country", "killed": "K",
+    "wounded": "W", "claimed-by": "Claimed by", "attributed-to": "Attributed to",
+}
+DEFAULT_LIST_COLUMNS: tuple[str, ...] = ("id", "tactic", "killed", "wounded", "target")
+
 
 
 def record_dict(incident: Incident) -> dict[str, Any]:

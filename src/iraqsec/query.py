@@ -37,12 +37,15 @@ class Facts(NamedTuple):
     notes: str | None
     actors: tuple[str, ...]
     month: str
+    claimed_by: tuple[str, ...]
+    attributed_to: tuple[str, ...]
 
 
 def facts(incident: Incident) -> Facts:
     return Facts(incident.id, incident.date, incident.governorate, incident.place, incident.tactic,
                  incident.target_type, incident.target, incident.target_country, incident.killed, incident.wounded,
-                 incident.summary, incident.notes, tuple(incident.actors), incident.month)
+                 incident.summary, incident.notes, tuple(incident.actors), incident.month,
+                 tuple(incident.claimed_by), tuple(incident.attributed_to))
 
 
 Record = Incident | Facts
@@ -60,6 +63,8 @@ class Filters:
     target_types: tuple[str, ...] = ()
     governorates: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
+    claimed_by: tuple[str, ...] = ()
+    attributed_to: tuple[str, ...] = ()
     target_countries: tuple[str, ...] = ()
     casualties: bool = False
     search: str | None = None
@@ -75,6 +80,8 @@ class Filters:
                 and _member(incident.governorate, self.governorates)
                 and _member(incident.target_country, self.target_countries)
                 and (not self.actors or not self._actor_set.isdisjoint(incident.actors))
+                and _any_of(incident.claimed_by, self.claimed_by)
+                and _any_of(incident.attributed_to, self.attributed_to)
                 and (not self.casualties or bool(incident.killed) or bool(incident.wounded))
                 and (self.search is None or _contains(incident, self.search)))
 
@@ -89,6 +96,10 @@ class Filters:
 
 def _member(value: str | None, allowed: Sequence[str]) -> bool:
     return not allowed or value in allowed
+
+
+def _any_of(names: Sequence[str], wanted: Sequence[str]) -> bool:
+    return not wanted or any(name in wanted for name in names)
 
 
 def _contains(incident: Record, needle: str) -> bool:

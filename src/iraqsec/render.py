@@ -6,15 +6,31 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .layout import Column, block_note, blocks, fit, needed, plain_text, record_note
 from .model import Incident, Source
+from .plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS
 from .reports import Measures, Pivot, Point, sparkline
+
+# A drawing chooses its layout for the width it is drawn at.
+Drawing = Callable[[int], list[RenderableType]]
+
+
+class Whole(Text):
+    """A line printed whole, never wrapped or cut, even past the width (a
+    URL or an id that must copy intact)."""
+
+    def __init__(self, text: Text | str) -> None:
+        base = text if isinstance(text, Text) else Text(text)
+        super().__init__(base.plain, style=base.style, no_wrap=True, overflow="ignore")
+        self._spans = list(base.spans)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -51,31 +67,53 @@ def count(value: int | None) -> str:
     return "?" if value is None else str(value)
 
 
-def incident_table(incidents: Sequence[Incident]) -> Table:
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", expand=False)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Governorate", no_wrap=True, max_width=12, overflow="ellipsis")
-    table.add_column("Tactic", no_wrap=True)
-    table.add_column("Target", ratio=1, overflow="fold")
-    table.add_column("K", justify="right", no_wrap=True)
-    table.add_column("W", justify="right", no_wrap=True)
-    for incident in incidents:
-        table.add_row(shown_date(incident.date), safe(incident.governorate), incident.tactic,
-                      safe(incident.target), count(incident.killed), count(incident.wounded))
-    return table
+_TEXT_COLUMNS = frozenset({"place", "target", "claimed-by", "attributed-to"})  # wrapped at spaces when narrow
+
+
+def _list_cell(incident: Incident, name: str) -> Text | str:
+    values: dict[str, Any] = {
+        "id": incident.id, "date": shown_date(incident.date), "governorate": incident.governorate,
+        "place": incident.place, "tactic": incident.tactic, "target-type": incident.target_type,
+        "target": incident.target, "target-country": incident.target_country or "",
+        "killed": count(incident.killed), "wounded": count(incident.wounded),
+        "claimed-by": "; ".join(incident.claimed_by), "attributed-to": "; ".join(incident.attributed_to),
+    }
+    return safe(values[name])
+
+
+def incident_table(incidents: Sequence[Incident], names: Sequence[str] = DEFAULT_LIST_COLUMNS) -> Drawing:
+    """The chosen columns; ids, dates and figures are never wrapped (an id
+    stays whole to copy into `show`), text wraps at spaces."""
+
+    def layout(width: int) -> list[RenderableType]:
+        columns = [Column(LIST_COLUMNS[n], [_list_cell(i, n) for i in incidents], numeric=n not in _TEXT_COLUMNS,
+                          justify="right" if n in ("killed", "wounded") else "left") for n in names]
+        table = fit(columns, width, footer=False)
+        if table is not None:
+            return [table]
+        # one incident per entry: the first column on a line of its own, never wrapped
+        out: list[RenderableType] = [Text(record_note(width, "incident"), style="dim")]
+        for r in range(len(incidents)):
+            out.append(Whole(columns[0].cells[r]))
+            rest = Text("  ")
+            for column in columns[1:]:
+                rest.append(f"{plain_text(column.header)}: ", style="bold").append(column.cells[r]).append("  ")
+            out.append(rest)
+        return out
+
+    return layout
 
 
 # --- one incident ----------------------------------------------------------
 
 
-def incident_detail(incident: Incident) -> Table:
-    """Every field of one incident, sources included, as a two-column table."""
-    table = Table(box=None, show_header=False, pad_edge=False, show_edge=False)
-    table.add_column("field", style="bold", no_wrap=True)
-    table.add_column("value", overflow="fold")
+def incident_detail(incident: Incident) -> list[RenderableType]:
+    """Every field of one incident as a two-column table, then its sources.
+    The id and each URL are printed whole, never wrapped, even past the
+    width: they must copy intact (into `show`, into a browser)."""
     coords = incident.coordinates
     rows: list[tuple[str, str | None]] = [
-        ("id", incident.id), ("date", shown_date(incident.date)), ("governorate", incident.governorate),
+        ("date", shown_date(incident.date)), ("governorate", incident.governorate),
         ("place", incident.place), ("coordinates", f"{coords[0]}, {coords[1]}" if coords else None),
         ("tactic", incident.tactic), ("target type", incident.target_type), ("target", incident.target),
         ("target country", incident.target_country), ("killed", count(incident.killed)),
@@ -83,19 +121,38 @@ def incident_detail(incident: Incident) -> Table:
         ("attributed to", "; ".join(incident.attributed_to) or None), ("summary", incident.summary),
         ("notes", incident.notes), ("tags", ", ".join(incident.tags) or None),
     ]
-    for name, value in rows:
-        if value is not None:
-            table.add_row(name, safe(value))
+    names = [name for name, value in rows if value is not None]
+    pad = max(len(n) for n in [*names, f"source {len(incident.sources)}"])
+    table = _fields([(name, safe(value)) for name, value in rows if value is not None], pad)
+    out: list[RenderableType] = [Whole(Text.assemble(("id".ljust(pad), "bold"), "  ", safe(incident.id))), table]
     for i, source in enumerate(incident.sources, 1):
-        table.add_row(f"source {i}", safe(_source_text(source)))
+        title, url = _source_parts(source)
+        heading = (f"source {i}".ljust(pad), "bold")
+        if not title:  # a bare URL: on the source's own line, whole
+            out.append(Whole(Text.assemble(heading, "  ", safe(url))))
+            continue
+        out.append(_fields([(heading[0], safe(title))], pad))
+        if url:
+            out.append(Whole(safe(" " * (pad + 2) + url)))
+    return out
+
+
+def _fields(rows: Sequence[tuple[str, Text]], pad: int) -> Table:
+    """Field names (bold, `pad` wide) and their values, wrapped beside them."""
+    table = Table(box=None, show_header=False, pad_edge=False, show_edge=False)
+    table.add_column("field", style="bold", no_wrap=True, min_width=pad)
+    table.add_column("value", overflow="fold")
+    for name, value in rows:
+        table.add_row(name, value)
     return table
 
 
-def _source_text(source: str | Source) -> str:
+def _source_parts(source: str | Source) -> tuple[str, str | None]:
+    """A source's description (title | publisher | published) and its URL."""
     if isinstance(source, str):
-        return source
-    parts = [source.title, source.publisher, source.published, source.url]
-    return " | ".join(p for p in parts if p)
+        return "", source
+    parts = [source.title, source.publisher, source.published]
+    return " | ".join(p for p in parts if p), source.url
 
 
 # --- summary ---------------------------------------------------------------
@@ -105,44 +162,134 @@ def label(value: object) -> Text:
     return Text("(none)", style="dim") if value is None else safe(str(value))
 
 
+def _records(title: Sequence[Text], measures: Sequence[tuple[str, Any]], width: int) -> list[RenderableType]:
+    """One group as an entry: its labels on a line, then `Name: n` pairs
+    packed into indented lines, a pair never split across two."""
+    head = Text(" / ").join(title)
+    head.stylize("bold")
+    out: list[RenderableType] = [head]
+    line = ""
+    for name, value in measures:
+        pair = f"{plain_text(name) if isinstance(name, Text) else name}: {value}"
+        if line and cell_len(f"  {line}  {pair}") > width:
+            out.append(Whole(f"  {line}"))
+            line = ""
+        line = f"{line}  {pair}" if line else pair
+    if line:
+        out.append(Whole(f"  {line}"))
+    return out
+
+
 def summary_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], headers: Sequence[str],
-                  total: Measures) -> Table:
+                  total: Measures) -> Drawing:
     """One row per group; the footer counts each incident once (an incident
-    naming two actors appears in two rows)."""
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", show_footer=True)
-    for i, header in enumerate(headers):
-        table.add_column(header, footer="Total" if i == 0 else "", overflow="fold")
-    table.add_column("Incidents", justify="right", footer=str(total.incidents))
-    table.add_column("Killed", justify="right", footer=str(total.killed))
-    table.add_column("Wounded", justify="right", footer=str(total.wounded))
-    table.add_column("Unrep.", justify="right", footer=str(total.unreported))
-    for row in rows:
-        table.add_row(*(label(row[f]) for f in fields), str(row["incidents"]), str(row["killed"]),
-                      str(row["wounded"]), str(row["unreported"]))
-    return table
+    naming two actors appears in two rows).  Too narrow for the table: one
+    entry per group."""
+
+    def layout(width: int) -> list[RenderableType]:
+        columns = [Column(h, [label(r[f]) for r in rows], footer="Total" if i == 0 else "", numeric=False,
+                          justify="left") for i, (f, h) in enumerate(zip(fields, headers, strict=True))]
+        for header, key in zip(_MEASURE_HEADERS, MEASURE_KEYS, strict=True):
+            columns.append(Column(header, [str(r[key]) for r in rows], footer=str(getattr(total, key))))
+        table = fit(columns, width)
+        if table is not None:
+            return [table]
+        for column, short in zip(columns[len(fields):], _SHORT_HEADERS, strict=True):
+            column.header = short
+        table = fit(columns, width, gap=1)
+        if table is not None:
+            return [table, Text(_SHORT_NOTE, style="dim")]
+        out: list[RenderableType] = [Text(record_note(width), style="dim")]
+        for r in rows:
+            out += _records([label(r[f]) for f in fields], [(h, r[k]) for h, k in zip(
+                _MEASURE_HEADERS, MEASURE_KEYS, strict=True)], width)
+        out += _records([Text("Total")], [(h, getattr(total, k)) for h, k in zip(
+            _MEASURE_HEADERS, MEASURE_KEYS, strict=True)], width)
+        return out
+
+    return layout
 
 
-def pivot_table(p: Pivot, header: str) -> Table:
-    # one space between columns (not two) so that a dozen columns fit in 80
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", show_footer=True,
-                  padding=(0, 0, 0, 1))
-    table.add_column("Month", footer="Total", no_wrap=True)
-    for column in p.columns:
-        # a hyphenated term breaks at its hyphen rather than mid-word when columns are narrow
-        heading = label(column) if column is None else safe(str(column).replace("-", "-\n"))
-        table.add_column(heading, justify="right", footer=str(p.column_totals[column]), overflow="fold")
-    table.add_column("All", justify="right", footer=str(p.total.incidents), style="bold")
-    table.add_column("K", justify="right", footer=str(p.total.killed))
-    table.add_column("W", justify="right", footer=str(p.total.wounded))
-    table.add_column("?", justify="right", footer=str(p.total.unreported))
-    for month in p.months:
-        m = p.row_totals[month]
-        cells = [str(p.cells.get((month, c), "")) or "·" for c in p.columns]
-        table.add_row(month, *cells, str(m.incidents), str(m.killed), str(m.wounded), str(m.unreported))
-    return table
+_MEASURE_HEADERS = ("Incidents", "Killed", "Wounded", "Unrep.")
+_SHORT_HEADERS = ("Inc.", "K", "W", "?")
+_SHORT_NOTE = "Narrow layout: Inc. = incidents, K = killed, W = wounded, ? = unreported."
+MEASURE_KEYS = ("incidents", "killed", "wounded", "unreported")
+_PIVOT_TOTALS = (("All", "incidents"), ("K", "killed"), ("W", "wounded"), ("?", "unreported"))
+
+
+def _pivot_columns(p: Pivot) -> tuple[Column, list[Column]]:
+    """Months as rows, values as columns, then the months' totals."""
+    key = Column("Month", list(p.months), footer="Total", justify="left")
+    body = [Column(label(c), [str(p.cells.get((m, c), "")) or "·" for m in p.months],
+                   footer=str(p.column_totals[c])) for c in p.columns]
+    for header, attr in _PIVOT_TOTALS:
+        body.append(Column(header, [str(getattr(p.row_totals[m], attr)) for m in p.months],
+                           footer=str(getattr(p.total, attr)), style="bold" if header == "All" else None))
+    return key, body
+
+
+def _transposed_columns(p: Pivot, header: str) -> tuple[Column, list[Column]]:
+    """Values as rows, months as columns, then the total of each row; the
+    months' totals are the last four rows."""
+    names = [label(c) for c in p.columns] + [Text(t, style="bold") for t in ("All", "Killed", "Wounded", "Unrep.")]
+    key = Column(header, names, numeric=False, justify="left")
+    body = []
+    for m in p.months:
+        cells = [str(p.cells.get((m, c), "")) or "·" for c in p.columns]
+        cells += [str(getattr(p.row_totals[m], attr)) for _, attr in _PIVOT_TOTALS]
+        body.append(Column(m, cells))
+    body.append(Column("Total", [str(p.column_totals[c]) for c in p.columns]
+                       + [str(getattr(p.total, attr)) for _, attr in _PIVOT_TOTALS], style="bold"))
+    return key, body
+
+
+def pivot_table(p: Pivot, header: str) -> Drawing:
+    """The pivot as one table when it fits; else in as few blocks of
+    columns as fit, months as rows or transposed (values as rows), whichever
+    needs fewer; else one entry per month.  Every layout but the plain
+    table says which it is."""
+
+    def layout(width: int) -> list[RenderableType]:
+        key, body = _pivot_columns(p)
+        table = fit([key, *body], width, gap=1)
+        if table is not None:
+            return [table]
+        tkey, tbody = _transposed_columns(p, header)
+        table = fit([tkey, *tbody], width, gap=1, footer=False)
+        if table is not None:
+            return [Text(f"Transposed to fit {width} columns: {header.lower()} as rows, months as columns.",
+                         style="dim"), table]
+        normal = blocks(key, body, width)
+        transposed = blocks(tkey, tbody, width)
+        if transposed is not None and (normal is None or len(transposed) < len(normal)):
+            for t in transposed:
+                t.show_footer = False
+            note = block_note(len(transposed), width, header) + " Transposed: months as columns."
+            return [Text(note, style="dim"), *_spaced(transposed)]
+        if normal is not None:
+            return [Text(block_note(len(normal), width, "Month"), style="dim"), *_spaced(normal)]
+        out: list[RenderableType] = [Text(record_note(width), style="dim")]
+        for r, month in enumerate(p.months):
+            pairs = [(plain_text(c.header), c.cells[r]) for c in body if c.cells[r] != "·"]
+            out += _records([Text(month)], pairs, width)
+        out += _records([Text("Total")], [(plain_text(c.header), c.footer) for c in body], width)
+        return out
+
+    return layout
+
+
+def _spaced(tables: Sequence[Table]) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for i, t in enumerate(tables):
+        if i:
+            out.append(Text(""))
+        out.append(t)
+    return out
 
 
 # --- trend -----------------------------------------------------------------
+
+SIGNALS = {"rising": ("▲ rising", "bold red"), "high": ("■ high", "yellow")}
 
 
 def _change(point: Point) -> str:
@@ -151,35 +298,59 @@ def _change(point: Point) -> str:
     return f"{point.change:+.0%}"
 
 
-def trend_table(points: Sequence[Point], width: int) -> Table:
-    """One bar per month scaled to the width left after the numbers."""
-    top = max((p.incidents for p in points), default=0)
-    bar_width = max(10, width - 46)
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    table.add_column("Month", no_wrap=True)
-    table.add_column("Incidents", no_wrap=True, width=bar_width + 4)
-    table.add_column("K", justify="right", no_wrap=True)
-    table.add_column("W", justify="right", no_wrap=True)
-    table.add_column("Change", justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
-    for p in points:
-        length = round(p.incidents * bar_width / top) if top else 0
-        bar = Text("█" * length, style="red" if p.escalation else "cyan")
-        bar.append(f" {p.incidents}" if length else f"{p.incidents}")
-        marker = Text("▲ escalation", style="bold red") if p.escalation else Text("")
-        table.add_row(p.month, bar, str(p.killed), str(p.wounded), _change(p), marker)
-    return table
+def trend_table(points: Sequence[Point]) -> Drawing:
+    """One bar per month scaled to the width left after the numbers; too
+    narrow for bars, one line per month."""
+
+    def layout(width: int) -> list[RenderableType]:
+        top = max((p.incidents for p in points), default=0)
+        digits = len(str(top))
+        fixed = [Column("Month", [p.month for p in points], justify="left"),
+                 Column("K", [str(p.killed) for p in points]), Column("W", [str(p.wounded) for p in points]),
+                 Column("Change", [_change(p) for p in points]),
+                 Column("", [Text(*SIGNALS[p.signal]) if p.signal else "" for p in points], justify="left")]
+        bar_width = width - needed(fixed, 2) - 2 - digits - 1
+        if bar_width < max(1, len("Incidents") - digits - 1):
+            out: list[RenderableType] = [Text(record_note(width), style="dim")]
+            for p in points:
+                noun = "incident" if p.incidents == 1 else "incidents"
+                line = Text(f"{p.month}  {p.incidents} {noun}  K {p.killed}  W {p.wounded}")
+                line.append(f"  {_change(p)}" if p.change is not None else "")
+                if p.signal:
+                    line.append("  ").append(Text(*SIGNALS[p.signal]))
+                out.append(line)
+            return out
+        bars = []
+        for p in points:
+            length = round(p.incidents * bar_width / top) if top else 0
+            bar = Text("█" * length, style="red" if p.escalation else "cyan")
+            bar.append(f" {p.incidents}" if length else f"{p.incidents}")
+            bars.append(bar)
+        columns = [fixed[0], Column("Incidents", bars, justify="left"), *fixed[1:]]
+        table = fit(columns, width, footer=False)
+        return [table] if table is not None else []
+
+    return layout
 
 
-def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: str) -> Table:
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    table.add_column(header, overflow="fold", max_width=28)
-    span = f"{months[0]} .. {months[-1]}" if months else ""
-    table.add_column(span, no_wrap=True)
-    table.add_column("Total", justify="right")
-    table.add_column("Peak", no_wrap=True)
-    for value, counts in rows.items():
-        top: int = max(counts, default=0)
-        peak = months[counts.index(top)] if top else ""
-        table.add_row(label(value), sparkline(counts), str(sum(counts)), peak)
-    return table
+def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: str) -> Drawing:
+    def layout(width: int) -> list[RenderableType]:
+        span = f"{months[0]} .. {months[-1]}" if months else ""
+        peaks = []
+        for counts in rows.values():
+            top: int = max(counts, default=0)
+            peaks.append(months[counts.index(top)] if top else "")
+        columns = [Column(header, [label(v) for v in rows], numeric=False, justify="left"),
+                   Column(span, [sparkline(c) for c in rows.values()], justify="left"),
+                   Column("Total", [str(sum(c)) for c in rows.values()]),
+                   Column("Peak", peaks, justify="left")]
+        table = fit(columns, width, footer=False)
+        if table is not None:
+            return [table]
+        out: list[RenderableType] = [Text(record_note(width), style="dim"), Text(f"Months: {span}")]
+        for r, value in enumerate(rows):
+            out += _records([label(value)], [("Total", columns[2].cells[r]), ("Peak", peaks[r])], width)
+            out.append(Text(f"  {columns[1].cells[r]}"))
+        return out
+
+    return layout

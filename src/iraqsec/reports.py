@@ -2,9 +2,13 @@
 
 Measures: `incidents` (a count), `killed` and `wounded` (sums of reported
 figures; an unreported figure adds nothing) and `unreported` (incidents in
-the group whose killed or wounded figure was not reported).  Grouping by
-actor counts an incident once under each actor it names (claimed or
-blamed), and under None when it names none.
+the group whose killed or wounded figure was not reported).
+
+Grouping by a list field counts an incident once under each name it holds,
+and under None when it holds none: `claimed-by` (the groups that claimed
+it), `attributed-to` (the actors officials or analysts blamed) and `actor`
+(either, each name once per incident).  Such rows can add to more than the
+number of incidents; the totals count each incident once.
 """
 
 from __future__ import annotations
@@ -23,7 +27,22 @@ FIELDS: dict[str, str] = {  # command-line name -> JSON key
     "target-type": "target_type",
     "governorate": "governorate",
     "actor": "actor",
+    "claimed-by": "claimed_by",
+    "attributed-to": "attributed_to",
     "target-country": "target_country",
+}
+# Fields whose value is a list of names: an incident counts under each one.
+MULTI: frozenset[str] = frozenset({"actor", "claimed_by", "attributed_to"})
+# What the table says under a grouping by each list field.
+MULTI_NOTES: dict[str, str] = {
+    "actor": "Actor: claimed by or attributed to. An incident counts once under each actor it names, "
+             "so rows can add to more than the total; the total counts each incident once.",
+    "claimed_by": "Claimed by: the groups that claimed the attack; (none) = no claim reported. An incident "
+                  "claimed by two groups counts under each, so rows can add to more than the total; "
+                  "the total counts each incident once.",
+    "attributed_to": "Attributed to: the actors officials or analysts blamed; (none) = nobody blamed. An "
+                     "incident blamed on two actors counts under each, so rows can add to more than the "
+                     "total; the total counts each incident once.",
 }
 MEASURES: tuple[str, ...] = ("incidents", "killed", "wounded", "unreported")
 ESCALATION_RATIO = 1.5
@@ -36,6 +55,8 @@ def _values(incident: Record, field: str) -> list[Any]:
         return [incident.month]
     if field == "actor":
         return list(incident.actors) or [None]
+    if field in MULTI:
+        return list(getattr(incident, field)) or [None]
     return [getattr(incident, field)]
 
 
@@ -86,7 +107,7 @@ def report_months(filters: Filters, records: Sequence[Record]) -> list[str]:
 def group(incidents: Iterable[Record], fields: Sequence[str]) -> dict[tuple[Any, ...], Measures]:
     """Measures per combination of field values (JSON field names)."""
     out: dict[tuple[Any, ...], Measures] = {}
-    if "actor" in fields:  # an incident may count under several actors
+    if MULTI.intersection(fields):  # an incident may count under several names
         for incident in incidents:
             for key in itertools.product(*(_values(incident, f) for f in fields)):
                 out.setdefault(key, Measures()).add(incident)
@@ -171,7 +192,8 @@ class Point:
     killed: int
     wounded: int
     change: float | None  # month-over-month, as a fraction; None after a zero month
-    escalation: bool
+    escalation: bool  # the escalation rule holds (is_escalation)
+    signal: str | None  # "rising" or "high" when it holds (see escalation_signal), else None
 
 
 def is_escalation(count: int, previous: Sequence[int]) -> bool:
@@ -183,6 +205,16 @@ def is_escalation(count: int, previous: Sequence[int]) -> bool:
     return count >= ESCALATION_RATIO * (sum(window) / len(window))
 
 
+def escalation_signal(count: int, previous: Sequence[int]) -> str | None:
+    """How an escalation month reads: "rising" when it also has more
+    incidents than the month before (the level is going up), "high" when it
+    has as many or fewer (the level stays well above the months before it,
+    though it no longer rises); None when the escalation rule does not hold."""
+    if not is_escalation(count, previous):
+        return None
+    return "rising" if count > previous[-1] else "high"
+
+
 def series(incidents: Sequence[Record], months: Sequence[str]) -> list[Point]:
     groups = group(incidents, ["month"])
     points: list[Point] = []
@@ -191,7 +223,8 @@ def series(incidents: Sequence[Record], months: Sequence[str]) -> list[Point]:
         m = groups.get((month,), Measures())
         previous = counts[-1] if counts else None
         change = None if not previous else (m.incidents - previous) / previous
-        points.append(Point(month, m.incidents, m.killed, m.wounded, change, is_escalation(m.incidents, counts)))
+        signal = escalation_signal(m.incidents, counts)
+        points.append(Point(month, m.incidents, m.killed, m.wounded, change, signal is not None, signal))
         counts.append(m.incidents)
     return points
 

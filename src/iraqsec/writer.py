@@ -263,3 +263,59 @@ def appended(existing: bytes, text: str) -> bytes:
         return existing + body
     sep = b"" if existing.endswith(b"\n") else newline.encode()
     return existing + sep + newline.encode() + body
+
+
+# Line breaks other than \n and \r\n that YAML counts: where one occurs, the
+# parser's line numbers and a split on \n disagree, so records are appended.
+_ODD_BREAKS = (b"\r\n", b"\r", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+BOM = b"\xef\xbb\xbf"
+
+
+def _blank(line: bytes) -> bool:
+    return not line.strip()
+
+
+def _comment(line: bytes) -> bool:
+    return line.lstrip().startswith(b"#")
+
+
+def inserted(existing: bytes, records: Sequence[tuple[tuple[str, str], int]],
+             new: Sequence[tuple[tuple[str, str], str]]) -> bytes | None:
+    """`existing` with the `new` record texts put in date order: each goes
+    before the first existing record (`records`: sort key and first line,
+    in file order) that sorts after it, ahead of the comments above that
+    record (they belong to it, as `fmt` reads them: for the first record,
+    the comment block touching it unless that holds the schema modeline);
+    after the last record otherwise.  Lines of the file are kept byte for byte.  None when the
+    file's line breaks are not all \\n or all \\r\\n (the caller appends)."""
+    bom = existing.startswith(BOM)
+    body = existing[len(BOM):] if bom else existing
+    crlf = b"\r\n" in body
+    probe = body.replace(b"\r\n", b"") if crlf else body
+    if any(b in probe for b in _ODD_BREAKS) or (crlf and b"\n" in probe):
+        return None
+    newline = "\r\n" if crlf else "\n"
+    lines = body.splitlines(keepends=True)
+    groups: dict[int, list[str]] = {}
+    tail: list[str] = []
+    for key, text in sorted(new):
+        line = next((start for k, start in records if k > key), None)
+        if line is None:
+            tail.append(text)
+        else:
+            groups.setdefault(line, []).append(text)
+    for line in sorted(groups, reverse=True):
+        chunk = join_records(groups[line]).replace("\n", newline).encode("utf-8")
+        at = line - 1
+        first = all(start >= line for _, start in records)
+        while at > 0 and (_comment(lines[at - 1]) or (not first and _blank(lines[at - 1]))):
+            at -= 1
+        if first and any(b"yaml-language-server:" in lines[n] for n in range(at, line - 1)):
+            at = line - 1  # a block with the schema modeline is the file's header, as fmt reads it
+        lead = newline.encode() if at > 0 and not _blank(lines[at - 1]) else b""
+        trail = newline.encode() if at < len(lines) and not _blank(lines[at]) else b""
+        lines[at:at] = [lead + chunk + trail]
+    out = b"".join(lines)
+    if tail:
+        out = appended(out, join_records(tail))
+    return (BOM if bom else b"") + out

@@ -77,7 +77,7 @@ def _resolved(ledger: Ledger, filters: Filters) -> Filters:
     if ledger.registry is not None:
         registry = ledger.registry
         return resolve_actors(filters, registry.canonical, sorted(registry.names))
-    if filters.actors:
+    if filters.actors or filters.claimed_by or filters.attributed_to:
         names = {a.casefold(): a for i in ledger.incidents for a in i.actors}
         return resolve_actors(filters, lambda n: names.get(n.casefold()), sorted(names.values()))
     return filters
@@ -90,15 +90,18 @@ def emit(text: str) -> None:
 
 def draw(renderables: Sequence[Any], save_svg: str | None = None, save_html: str | None = None,
          title: str = "iraqsec") -> None:
-    """Print to the terminal and save exactly that drawing when asked."""
-    from ..render import console  # here: rich is only needed for drawings
+    """Print to the terminal and save exactly that drawing when asked.  A
+    callable is a drawing that chooses its layout for the width; a `Whole`
+    line is printed unwrapped and uncut."""
+    from ..render import Whole, console  # here: rich is only needed for drawings
 
     terminal = console()  # what the real stdout is: its width, and whether it takes colour
     buffer = io.StringIO()
     out = console(file=buffer, width=terminal.width, record=bool(save_svg or save_html),
                   force_terminal=terminal.is_terminal, color_system=terminal.color_system)
-    for renderable in renderables:
-        out.print(renderable)
+    for item in renderables:
+        for renderable in (item(out.width) if callable(item) else [item]):
+            out.print(renderable, soft_wrap=isinstance(renderable, Whole))
     # rich pads every cell to its column's width; trailing blanks are noise in a pipe or a diff
     click.echo("\n".join(line.rstrip() for line in buffer.getvalue().split("\n")), nl=False)
     if save_svg:

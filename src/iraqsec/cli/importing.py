@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from .. import acled
+from .. import acled, authoring
 from ..ledger import LedgerNotFound, expand
 from ..model import Incident
-from ..writer import appended, atomic_write, dump_records, locked
+from ..writer import atomic_write, dump_records, locked
 from .common import MAX_SHOWN_ERRORS, UsageFailure, ledger_paths, load_ledger
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -32,7 +32,8 @@ def import_() -> None:
               help="Write the new records to this file (atomically) instead of standard output.")
 @click.option("--force", is_flag=True, help="With -o: replace the file if it exists.")
 @click.option("--append", is_flag=True,
-              help="Append the new records to the ledger in force (its last file), under its lock.")
+              help="Add the new records to the ledger file 'iraqsec add' writes to (the first -f file), "
+                   "in date order, under its lock.")
 @click.pass_context
 def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, output: Path | None, force: bool,
            append: bool) -> None:
@@ -53,7 +54,7 @@ def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, ou
         click.echo(f"{shown}:{problem.line}: skipped: {_safe(problem.message)}", err=True)
     if append:
         fresh, known, target = _append(ctx, conversion.incidents)
-        _report(shown, conversion, len(fresh), known, country, f"appended to {target}")
+        _report(shown, conversion, len(fresh), known, country, f"added in date order to {target}")
         return
     paths = ledger_paths(ctx)
     if output is not None and _is_ledger_file(output, paths):
@@ -111,14 +112,15 @@ def _convert(csv_file: Path, country: str, all_types: bool) -> acled.Conversion:
 
 
 def _append(ctx: click.Context, incidents: list[Incident]) -> tuple[list[Incident], int, Path]:
-    """Append the incidents the ledger lacks to its last file, under its
-    lock, re-reading the ledger inside the lock."""
+    """Add the incidents the ledger lacks to the file `add` writes to (the
+    first ledger file in force), in date order, under its lock, re-reading
+    the ledger inside the lock."""
     paths = ledger_paths(ctx)
     try:
-        target = expand(paths)[-1][0]
-    except LedgerNotFound as exc:
+        target = authoring.choose_target(tuple((ctx.find_root().obj or {}).get("ledgers", ())))
+    except authoring.TargetError as exc:
         raise UsageFailure(str(exc)) from None
-    with locked(target):
+    with locked(target.path):
         ledger = load_ledger(paths)
         if ledger.errors:
             for finding in ledger.errors[:MAX_SHOWN_ERRORS]:
@@ -127,11 +129,14 @@ def _append(ctx: click.Context, incidents: list[Incident]) -> tuple[list[Inciden
                                        "fix them, then import again")
         fresh, known = acled.new_incidents(incidents, ledger.incidents)
         if fresh:
+            existing = target.path.read_bytes() if target.path.exists() else b""
             try:
-                atomic_write(target, appended(target.read_bytes(), dump_records(fresh)))
+                atomic_write(target.path, authoring.place_records(existing, fresh, target.shown))
+            except authoring.AddRefused as exc:
+                raise click.ClickException(exc.message) from None
             except OSError as exc:
-                raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}") from None
-    return fresh, known, target
+                raise click.ClickException(f"cannot write {target.shown}: {exc.strerror or exc}") from None
+    return fresh, known, target.path
 
 
 def _report(shown: str, conversion: acled.Conversion, fresh: int, known: int, country: str, where: str) -> None:

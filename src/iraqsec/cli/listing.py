@@ -3,25 +3,58 @@
 from __future__ import annotations
 
 import click
+from click.shell_completion import CompletionItem
 
 from .. import plain
+from ..plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS
 from ..query import Filters
 from ..writer import dump_records
 from .common import draw, emit, selected
 from .options import filter_options, output_format
 
 
+def _limit(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and value < 0:
+        raise click.BadParameter(f"{value} is negative; give a whole number, 0 or more", ctx, param)
+    return value
+
+
+def _columns(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return DEFAULT_LIST_COLUMNS
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    unknown = [n for n in names if n not in LIST_COLUMNS]
+    if unknown or not names:
+        raise click.BadParameter(f"unknown column '{(unknown or [value])[0]}'; choose from "
+                                 f"{', '.join(LIST_COLUMNS)}, comma-separated", ctx, param)
+    return names
+
+
+def _complete_columns(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """The column names, after whatever list is already typed."""
+    done, _, stem = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return [CompletionItem(prefix + n) for n in LIST_COLUMNS if n.startswith(stem)]
+
+
 @click.command("list")
 @filter_options
 @output_format("table", "json", "ndjson", "csv", "yaml", "ids")
-@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="At most N incidents.")
+@click.option("--limit", type=int, callback=_limit, metavar="N",
+              help="Show at most N incidents (a whole number, 0 or more); with --reverse, the N newest.")
+@click.option("--columns", callback=_columns, metavar="LIST", shell_complete=_complete_columns,
+              help="Table columns, comma-separated, from: " + ", ".join(LIST_COLUMNS)
+                   + ". Default: " + ",".join(DEFAULT_LIST_COLUMNS) + ".")
 @click.option("--reverse", is_flag=True, help="Newest first.")
 @click.pass_context
-def list_(ctx: click.Context, filters: Filters, fmt: str, limit: int | None, reverse: bool) -> None:
+def list_(ctx: click.Context, filters: Filters, fmt: str, limit: int | None, columns: tuple[str, ...],
+          reverse: bool) -> None:
     """List incidents, sorted by date then id.
 
-    In the table, K and W are the reported killed and wounded (? = not
-    reported) and a date like 2020-09-?? is known only to the month."""
+    In the table, Id is what 'iraqsec show' takes, K and W are the reported
+    killed and wounded (? = not reported) and a date like 2020-09-?? is
+    known only to the month.  Ids and figures are never wrapped or cut; a
+    table too wide for the terminal lists one incident per entry."""
     _, _, chosen = selected(ctx, filters)
     if reverse:
         chosen.reverse()
@@ -31,7 +64,7 @@ def list_(ctx: click.Context, filters: Filters, fmt: str, limit: int | None, rev
         from ..render import incident_table  # here: rich only for the table
 
         noun = "incident" if len(chosen) == 1 else "incidents"
-        draw([incident_table(chosen), f"{len(chosen)} {noun}"] if chosen else [f"0 {noun}"])
+        draw([incident_table(chosen, columns), f"{len(chosen)} {noun}"] if chosen else [f"0 {noun}"])
     elif fmt == "json":
         emit(plain.to_json(chosen))
     elif fmt == "ndjson":

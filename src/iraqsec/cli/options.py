@@ -20,25 +20,37 @@ import click
 from .. import vocab
 from ..model import parse_date, suggest
 from ..query import Filters, day_span
+from .completion import complete_actors, complete_countries, complete_governorates, words
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+YEAR_RE = re.compile(r"^[0-9]{4}$")
 
 
 def _months(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Months as given; a year stands for its twelve months."""
+    out: list[str] = []
     for value in values:
-        if not MONTH_RE.match(value):
-            raise click.BadParameter(f"'{value}' is not a month; write YYYY-MM, e.g. 2020-09", ctx, param)
-    return values
+        if YEAR_RE.match(value):
+            out += [f"{value}-{m:02d}" for m in range(1, 13)]
+        elif MONTH_RE.match(value):
+            out.append(value)
+        else:
+            raise click.BadParameter(f"'{value}' is not a month; write YYYY-MM (e.g. 2020-09) or a year "
+                                     "(YYYY)", ctx, param)
+    return tuple(dict.fromkeys(out))
 
 
 def _date_bound(last: bool) -> Callable[[click.Context, click.Parameter, str | None], dt.date | None]:
     def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
         if value is None:
             return None
+        if YEAR_RE.match(value) and int(value) >= 1:  # a year: from its first day, to its last
+            return dt.date(int(value), 12, 31) if last else dt.date(int(value), 1, 1)
         try:
             parse_date(value)  # the record format's own rule: YYYY-MM-DD or YYYY-MM, a real day
         except ValueError:
-            raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD or YYYY-MM", ctx, param) from None
+            raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY",
+                                     ctx, param) from None
         first_day, last_day = day_span(value)
         return last_day if last else first_day
 
@@ -81,21 +93,29 @@ def _countries(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 
 _FILTER_OPTIONS = [
     click.option("--month", "months", multiple=True, callback=_months, metavar="YYYY-MM",
-                 help="In this month (repeatable)."),
+                 help="In this month, or every month of a year YYYY (repeatable)."),
     click.option("--from", "start", callback=_date_bound(last=False), metavar="DATE",
-                 help="On or after DATE (YYYY-MM-DD or YYYY-MM)."),
+                 help="On or after DATE (YYYY-MM-DD, YYYY-MM or YYYY)."),
     click.option("--to", "end", callback=_date_bound(last=True), metavar="DATE",
-                 help="On or before DATE (YYYY-MM-DD or YYYY-MM), inclusive."),
+                 help="On or before DATE (YYYY-MM-DD, YYYY-MM or YYYY), inclusive."),
     click.option("--tactic", "tactics", multiple=True, callback=_terms("tactic", list(vocab.TACTICS)),
-                 metavar="TERM", help="Tactic (repeatable)."),
+                 shell_complete=words(list(vocab.TACTICS)), metavar="TERM", help="Tactic (repeatable)."),
     click.option("--target-type", "target_types", multiple=True,
                  callback=_terms("target type", list(vocab.TARGET_TYPES)), metavar="TERM",
+                 shell_complete=words(list(vocab.TARGET_TYPES)),
                  help="Target type (repeatable)."),
     click.option("--governorate", "governorates", multiple=True, callback=_governorates, metavar="NAME",
+                 shell_complete=complete_governorates,
                  help="Governorate, canonical name or alias (repeatable)."),
-    click.option("--actor", "actors", multiple=True, metavar="NAME",
+    click.option("--actor", "actors", multiple=True, metavar="NAME", shell_complete=complete_actors,
                  help="Claimed by or attributed to this actor, any alias (repeatable)."),
+    click.option("--claimed-by", "claimed_by", multiple=True, metavar="NAME", shell_complete=complete_actors,
+                 help="Claimed by this actor, any alias (repeatable)."),
+    click.option("--attributed-to", "attributed_to", multiple=True, metavar="NAME",
+                 shell_complete=complete_actors,
+                 help="Attributed to (blamed on) this actor, any alias (repeatable)."),
     click.option("--target-country", "target_countries", multiple=True, callback=_countries, metavar="CC",
+                 shell_complete=complete_countries,
                  help="Target country code, e.g. US, GB (repeatable)."),
     click.option("--casualties", is_flag=True, help="Only incidents with someone reported killed or wounded."),
     click.option("--search", metavar="TEXT", help="Case-insensitive text in place, target, summary or notes."),
@@ -109,7 +129,7 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         names = ("months", "start", "end", "tactics", "target_types", "governorates", "actors",
-                 "target_countries", "casualties", "search")
+                 "claimed_by", "attributed_to", "target_countries", "casualties", "search")
         values = {name: kwargs.pop(name) for name in names}
         if values["start"] and values["end"] and values["start"] > values["end"]:
             raise click.UsageError("--from is after --to")
@@ -120,19 +140,26 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+ACTOR_FILTERS = {"actors": "--actor", "claimed_by": "--claimed-by", "attributed_to": "--attributed-to"}
+
+
 def resolve_actors(filters: Filters, canonical: Callable[[str], str | None], known: Sequence[str]) -> Filters:
     """Filters with actor aliases replaced by canonical names; an unknown
     actor is a usage error listing the known ones."""
-    if not filters.actors:
+    changes: dict[str, tuple[str, ...]] = {}
+    for attr, option in ACTOR_FILTERS.items():
+        out = []
+        for name in getattr(filters, attr):
+            found = canonical(name)
+            if found is None:
+                raise click.BadParameter(f"unknown actor '{name}'; known: {', '.join(sorted(known))}",
+                                         param_hint=f"'{option}'")
+            out.append(found)
+        changes[attr] = tuple(out)
+    if not any(changes.values()):
         return filters
-    out = []
-    for name in filters.actors:
-        found = canonical(name)
-        if found is None:
-            raise click.BadParameter(f"unknown actor '{name}'; known: {', '.join(sorted(known))}",
-                                     param_hint="'--actor'")
-        out.append(found)
-    return replace(filters, actors=tuple(out))
+    return replace(filters, actors=changes["actors"], claimed_by=changes["claimed_by"],
+                   attributed_to=changes["attributed_to"])
 
 
 def output_format(*choices: str, default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -12,11 +12,12 @@ from ..model import suggest
 from ..render import incident_detail
 from ..writer import dump_record
 from .common import draw, emit, open_ledger
+from .completion import complete_ids
 from .options import output_format
 
 
 @click.command()
-@click.argument("incident_id", metavar="ID")
+@click.argument("incident_id", metavar="ID", shell_complete=complete_ids)
 @output_format("table", "json", "yaml")
 @click.pass_context
 def show(ctx: click.Context, incident_id: str, fmt: str) -> None:
@@ -34,4 +35,4 @@ def show(ctx: click.Context, incident_id: str, fmt: str) -> None:
     elif fmt == "yaml":
         emit(dump_record(incident))
     else:
-        draw([incident_detail(incident)])
+        draw(incident_detail(incident))

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import click
+from rich.text import Text
 
 from .. import plain
 from ..query import Filters
-from ..reports import FIELDS, MEASURES, Measures, pivot, report_months, strip_unreported, summary_rows
+from ..reports import (
+    FIELDS,
+    MEASURES,
+    MULTI_NOTES,
+    Measures,
+    pivot,
+    report_months,
+    strip_unreported,
+    summary_rows,
+)
 from .common import draw, emit, selected_records
 from .options import filter_options, output_format, save_options
 
@@ -21,12 +31,18 @@ from .options import filter_options, output_format, save_options
 def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
             save_svg: str | None, save_html: str | None) -> None:
     """Incidents, killed and wounded by month, tactic, target type,
-    governorate, actor or target country.
+    governorate, claiming group, blamed actor, actor or target country.
 
     Killed (K) and wounded (W) are sums of reported figures; Unrep. (?)
     counts the incidents whose killed or wounded figure was not reported.
-    With --by month and one other field the table is a pivot: months as
-    rows, the other field's values as columns, every month shown."""
+    --by claimed-by counts claims, --by attributed-to the actors officials
+    or analysts blamed, --by actor either (each name once per incident):
+    an incident naming two counts under both, so rows can add to more than
+    the total, which counts each incident once.  With --by month and one
+    other field the table is a pivot: months as rows, the other field's
+    values as columns, every month shown.  A table too wide for the
+    terminal is split into blocks of columns, transposed or listed one
+    group per entry, and says so; no figure is ever cut."""
     if len(by) > 2 or len(set(by)) != len(by):
         raise click.UsageError("give --by once or twice, with different fields")
     _, filters, chosen = selected_records(ctx, filters)
@@ -47,11 +63,18 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
         from ..render import pivot_table  # here: rich only for drawings
 
         other = fields[1] if fields[0] == "month" else fields[0]
-        draw([pivot_table(pivot(chosen, other, months), other)], save_svg, save_html, "iraqsec summary")
+        table = pivot_table(pivot(chosen, other, months), headers[fields.index(other)])
+        draw([table, *_notes(fields)], save_svg, save_html, "iraqsec summary")
     else:
         from ..render import summary_table
 
         total = Measures()
         for incident in chosen:
             total.add(incident)
-        draw([summary_table(rows, fields, headers, total)], save_svg, save_html, "iraqsec summary")
+        draw([summary_table(rows, fields, headers, total), *_notes(fields)], save_svg, save_html,
+             "iraqsec summary")
+
+
+def _notes(fields: list[str]) -> list[Text]:
+    """What a grouping by a list field counts, said under the table."""
+    return [Text(MULTI_NOTES[f], style="dim") for f in fields if f in MULTI_NOTES]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 import click
+from rich.text import Text
 
 from .. import plain
 from ..query import Filters
-from ..render import console, sparkline_table, trend_table
+from ..render import sparkline_table, trend_table
 from ..reports import (
     ESCALATION_MIN,
     ESCALATION_RATIO,
@@ -35,7 +36,10 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
     the previous month, and a marker on escalation months.
 
     A month is an escalation when it has at least 3 incidents and at least
-    1.5 times the mean of the previous three months."""
+    1.5 times the mean of the previous three months.  It is marked
+    "▲ rising" when it also has more incidents than the month before, and
+    "■ high" when it has as many or fewer: the level stays well above the
+    months before, but is no longer rising."""
     _, filters, chosen = selected_records(ctx, filters)
     months = report_months(filters, chosen)
     if by:
@@ -51,6 +55,8 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
     if fmt == "json":
         emit(plain.rows_to_json([dataclasses.asdict(p) for p in points]))
         return
-    rule = (f"▲ escalation: at least {ESCALATION_MIN} incidents and {ESCALATION_RATIO}x the mean of the "
-            f"previous {ESCALATION_WINDOW} months")
-    draw([trend_table(points, console().width), rule], save_svg, save_html, "iraqsec trend")
+    rules = [f"Escalation: at least {ESCALATION_MIN} incidents and {ESCALATION_RATIO}x the mean of the previous "
+             f"{ESCALATION_WINDOW} months.",
+             "▲ rising: an escalation month with more incidents than the month before.",
+             "■ high: an escalation month with as many or fewer; the level stays high."]
+    draw([trend_table(points), *(Text(r) for r in rules)], save_svg, save_html, "iraqsec trend")
