@@ -41,6 +41,14 @@ QUERIES = [
     ("summary", "--by", "governorate", "--search", "QUOTED", "--format", "markdown"),
     ("trend", "--by", "tactic", "--format", "json"),
     ("show", "second", "--format", "json"),
+    # warm `show` and `--search` use the cache's id and text indexes
+    ("show", "third", "--format", "yaml"),
+    ("show", "secnd"),
+    ("list", "--search", "LINES", "--format", "ids"),
+    ("list", "--search", "a", "--format", "ids"),
+    ("list", "--search", "\"marks\"", "--format", "ids"),
+    ("list", "--month", "2020-09", "--search", "airport", "--format", "ids"),
+    ("list", "--search", "nowhere", "--format", "ids"),
 ]
 
 
@@ -63,7 +71,10 @@ def test_results_are_identical_with_and_without_the_cache(write: Callable[..., P
     assert len(_cache_files(tmp_path)) == 1
     warm = _outputs(run, "-f", "incidents.yaml")
     assert plain == filling == warm
-    assert all(code == 0 for code, _ in plain)
+    assert [code for code, _ in plain] == [1 if q == ("show", "secnd") else 0 for q in QUERIES]
+    assert plain[QUERIES.index(("show", "secnd"))][1] == \
+        "iraqsec: no incident with id 'secnd'; did you mean: second?\n"
+    assert plain[QUERIES.index(("list", "--search", "LINES", "--format", "ids"))][1] == "second\n"
 
 
 def test_an_edit_is_seen(write: Callable[..., Path], run: Callable[..., Result]) -> None:

@@ -25,6 +25,7 @@ processes see an old file or a new one, never a torn one.
 from __future__ import annotations
 
 import array
+import bisect
 import contextlib
 import hashlib
 import marshal
@@ -46,7 +47,7 @@ from .model import Actor, Incident, Source
 from .nogc import no_gc
 from .query import Facts, facts, sort_key
 
-MAGIC = "iraqsec-ledger-cache-1"
+MAGIC = "iraqsec-ledger-cache-2"
 _CODE = ("cache.py", "ledger.py", "loader.py", "model.py", "nogc.py", "query.py", "rules.py", "scanner.py",
          "vocab.py")
 _INCIDENT_FIELDS = tuple(Incident.model_fields)
@@ -150,12 +151,37 @@ class Snapshot:
         with no_gc():
             return [Facts._make(row) for row in marshal.loads(self.payload["facts"])]
 
-    def in_months(self, months: Sequence[str]) -> list[Incident]:
-        """The incidents of these months, in ledger order."""
-        if self._all is not None:
-            return [i for i in self._all if i.month in months]
+    def in_months(self, months: Sequence[str]) -> list[int]:
+        """The record numbers of these months, in ledger order."""
         index: dict[str, list[int]] = self.payload["months"]
-        numbers = sorted(n for m in set(months) for n in index.get(m, ()))
+        return sorted(n for m in set(months) for n in index.get(m, ()))
+
+    def containing(self, needle: str) -> list[int]:
+        """The record numbers whose place, target, summary or notes contain
+        `needle`, case-insensitively (query.Filters.search), in ledger order:
+        one pass of bytes.find over the casefolded text, no model rebuilt."""
+        text = bytes(self.payload["search"])
+        wanted = needle.casefold().encode("utf-8")
+        if not wanted:
+            return list(range(len(self.offsets) - 1))
+        starts = array.array("Q")
+        starts.frombytes(self.payload["search_offsets"])
+        found: list[int] = []
+        at = text.find(wanted)
+        while at >= 0:
+            n = bisect.bisect_right(starts, at) - 1
+            found.append(n)
+            at = text.find(wanted, starts[n + 1])  # on to the next record
+        return found
+
+    def ids(self) -> list[str]:
+        ids: list[str] = self.payload["ids"]
+        return ids
+
+    def at(self, numbers: Sequence[int]) -> list[Incident]:
+        """The incidents with these record numbers, in that order."""
+        if self._all is not None:
+            return [self._all[n] for n in numbers]
         with no_gc():
             return [self._incident(n) for n in numbers]
 
@@ -179,15 +205,27 @@ def _facts_rows(incidents: Sequence[Incident]) -> list[tuple[Any, ...]]:
     return rows
 
 
+def _searched(incident: Incident) -> bytes:
+    """What `--search` looks in, casefolded, NUL between the fields so that
+    no match runs from one into the next."""
+    texts = (incident.place, incident.target, incident.summary, incident.notes or "")
+    return ("\0".join(t.casefold() for t in texts) + "\0").encode("utf-8")
+
+
 def encode(incidents: Sequence[Incident], actors: Sequence[Actor] | None, findings: Sequence[Finding],
            files: Sequence[str], record_count: int, actor_files: Sequence[str]) -> dict[str, Any]:
     months: dict[str, list[int]] = {}
     blobs = [marshal.dumps(_model_out(i, _INCIDENT_FIELDS)) for i in incidents]
-    offsets = array.array("Q", [0])
-    for n, (incident, blob) in enumerate(zip(incidents, blobs, strict=True)):
+    searched = [_searched(i) for i in incidents]
+    offsets, search_offsets = array.array("Q", [0]), array.array("Q", [0])
+    for n, (incident, blob, text) in enumerate(zip(incidents, blobs, searched, strict=True)):
         months.setdefault(incident.month, []).append(n)
         offsets.append(offsets[-1] + len(blob))
+        search_offsets.append(search_offsets[-1] + len(text))
     return {
+        "ids": [i.id for i in incidents],
+        "search": searched,
+        "search_offsets": search_offsets.tobytes(),
         "incidents": blobs,  # written one after another: no 60 MB copy joined in memory
         "offsets": offsets.tobytes(),
         "months": months,
@@ -207,7 +245,7 @@ def encode(incidents: Sequence[Incident], actors: Sequence[Actor] | None, findin
 # (marshal: magic, key, the small values, where each block lies), then the
 # big blocks.  Reading maps the file and decodes only what a command needs.
 HEADER = b"IRAQSEC-CACHE-1\n"
-_BLOCKS = ("incidents", "facts")
+_BLOCKS = ("incidents", "facts", "search")
 _LENGTH = struct.Struct("<QI")  # metadata length and CRC-32
 
 
@@ -242,7 +280,8 @@ def read(files: Sequence[Path]) -> Snapshot | None:
 
 def _well_formed(payload: dict[str, Any]) -> bool:
     expected = {"incidents": memoryview, "offsets": bytes, "months": dict, "facts": memoryview, "findings": list,
-                "files": list, "record_count": int, "actor_files": list}
+                "files": list, "record_count": int, "actor_files": list, "ids": list, "search": memoryview,
+                "search_offsets": bytes}
     return all(isinstance(payload.get(k), t) for k, t in expected.items()) and \
         (payload.get("actors") is None or isinstance(payload["actors"], list))
 

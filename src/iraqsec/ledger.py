@@ -62,11 +62,30 @@ class Ledger:
         return [incident for incident, _ in self.entries]
 
     def candidates(self, filters: Filters) -> list[Incident]:
-        """The incidents `filters` may match (all of them, or only those of the
-        months it names when the cache can find those directly)."""
-        if self.snapshot is not None and filters.months:
-            return self.snapshot.in_months(filters.months)
-        return self.incidents
+        """The incidents `filters` may match: all of them, or, when the cache
+        can find them directly, only those of the months it names and those
+        holding the text it searches for (the filters still decide)."""
+        snapshot = self.snapshot
+        if snapshot is None or not (filters.months or filters.search):
+            return self.incidents
+        numbers = snapshot.in_months(filters.months) if filters.months else None
+        if filters.search:
+            found = snapshot.containing(filters.search)
+            numbers = found if numbers is None else sorted(set(numbers).intersection(found))
+        return snapshot.at(numbers or [])
+
+    def ids(self) -> list[str]:
+        return self.snapshot.ids() if self.snapshot is not None else [i.id for i in self.incidents]
+
+    def incident(self, ident: str) -> Incident | None:
+        """The incident with this id (from the cache, only that one rebuilt)."""
+        if self.snapshot is not None:
+            ids = self.snapshot.ids()
+            try:
+                return self.snapshot.at([ids.index(ident)])[0]
+            except ValueError:
+                return None
+        return next((i for i in self.incidents if i.id == ident), None)
 
     def facts(self) -> list[Facts] | None:
         """Every incident's `Facts` when the cache holds them, else None."""

@@ -23,10 +23,9 @@ from .options import output_format
 def show(ctx: click.Context, incident_id: str, fmt: str) -> None:
     """Show one incident in full, sources included."""
     ledger = open_ledger(ctx)
-    by_id = {i.id: i for i in ledger.incidents}
-    incident = by_id.get(incident_id)
+    incident = ledger.incident(incident_id)
     if incident is None:
-        near = suggest(incident_id, by_id, n=3)
+        near = suggest(incident_id, ledger.ids(), n=3)
         hint = f"; did you mean: {', '.join(near)}?" if near else "; 'iraqsec list --format ids' lists them"
         click.echo(f"iraqsec: no incident with id '{incident_id}'{hint}", err=True)
         sys.exit(1)
