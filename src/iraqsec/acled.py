@@ -31,8 +31,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import model, vocab
+from . import model, progress, vocab
 from .model import CONTROL_RE, Incident
+from .nogc import no_gc
 from .query import sort_key
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -545,13 +546,16 @@ def convert(data: bytes, display: str, country: str = "Iraq", all_types: bool = 
     result = Conversion(layout=layout, rows=len(rows) + len(malformed), malformed=malformed)
     kept_types = _kept_types(all_types)
     seen: dict[str, int] = {}
-    for line, row in rows:
-        if row["country"].casefold() != country.strip().casefold():
-            result.other_country += 1
-        elif kept_types is not None and row["event_type"].casefold() not in kept_types:
-            result.other_type += 1
-        else:
-            _convert_row(line, row, seen, result)
+    with no_gc(), progress.task(f"converting {display}", len(rows)) as done:
+        for n, (line, row) in enumerate(rows):
+            if row["country"].casefold() != country.strip().casefold():
+                result.other_country += 1
+            elif kept_types is not None and row["event_type"].casefold() not in kept_types:
+                result.other_type += 1
+            else:
+                _convert_row(line, row, seen, result)
+            if not n % 2000:
+                done(n)
     # Exports list events newest first; the ledger reads best by date.
     result.incidents.sort(key=sort_key)
     return result

@@ -33,7 +33,7 @@ from yaml.events import (
     ScalarEvent,
 )
 
-from . import writer
+from . import progress, writer
 from .findings import Finding
 from .loader import decode, parse_text
 from .model import Incident
@@ -86,8 +86,13 @@ def _format_text(text: str, shown: str) -> str:
     if len(layout.owned) != len(incidents):  # pragma: no cover - the loader and the parser disagree
         raise FormatRefused("the file's records could not be told apart; the file is left as it is")
     blocks = sorted(zip(incidents, layout.owned, strict=True), key=lambda pair: sort_key(pair[0]))
-    out = _assemble(layout.header, [(_comment_block(c), writer.dump_record(i)) for i, c in blocks],
-                    _comment_block(layout.footer))
+    written = []
+    with progress.task(f"formatting {shown}", len(blocks)) as done:
+        for n, (incident, comments) in enumerate(blocks):
+            written.append((_comment_block(comments), writer.dump_record(incident)))
+            if not n % 2000:
+                done(n)
+    out = _assemble(layout.header, written, _comment_block(layout.footer))
     _verify(text, out, incidents, shown)
     return out
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import progress
 from .findings import Finding
 from .loader import RawRecord, load_file
 from .model import Actor, Incident
@@ -160,15 +161,18 @@ def _load(paths: Sequence[str]) -> Ledger:
         raws += loaded.records
     findings += duplicate_ids(raws)
     entries: list[tuple[Incident, RawRecord]] = []
-    for raw in raws:
-        incident, problems = validate_record(raw, Incident, "incident")
-        findings += problems
-        # The raw values are not needed once validated (later rules read the
-        # model and the record's positions): freeing them as we go keeps the
-        # peak at one copy of the ledger, not two.
-        raw.data = None
-        if incident is not None:
-            entries.append((incident, raw))
+    with progress.task("checking records", len(raws)) as done:
+        for n, raw in enumerate(raws):
+            incident, problems = validate_record(raw, Incident, "incident")
+            findings += problems
+            # The raw values are not needed once validated (later rules read the
+            # model and the record's positions): freeing them as we go keeps the
+            # peak at one copy of the ledger, not two.
+            raw.data = None
+            if incident is not None:
+                entries.append((incident, raw))
+            if not n % 2000:
+                done(n)
     findings += probable_duplicates(entries)
     registry, shown_actors = _load_actors(actor_files(files), findings)
     if registry is not None:

@@ -19,6 +19,7 @@ import bisect
 import datetime as dt
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from . import progress
 from .findings import Finding, error
 from .nogc import no_gc
 from .scanner import DATE_KEYS, Path_, Pos, Unsupported, plain_value, scan_record
@@ -184,6 +186,12 @@ def _scan_file(text: str, path: str) -> list[RawRecord] | None:
     head = text[: starts[0]]
     if any(line and not line.lstrip(" ").startswith("#") for line in head.split("\n")):
         return None  # only comments and blank lines before the first record
+    with progress.task(f"reading {path}", len(text), "bytes") as done:
+        return _scan_pieces(text, path, starts, head, done)
+
+
+def _scan_pieces(text: str, path: str, starts: list[int], head: str,
+                 done: Callable[[int], None] = lambda n: None) -> list[RawRecord] | None:
     unusual = _unusual_at(text)
     if unusual is not None and (unusual[0] < starts[0] or any(text[at] in _OTHER_BREAKS for at in unusual)):
         return None  # libyaml counts CR, NEL, LS and PS as line breaks: lines would not match
@@ -204,6 +212,8 @@ def _scan_file(text: str, path: str) -> list[RawRecord] | None:
                 return None
             records.extend(_shifted(record, line) for record in found)
         line += piece.count("\n")
+        if not len(records) % 2000:
+            done(end)
     return records
 
 

@@ -14,13 +14,14 @@ from .. import gitdiff
 from ..findings import Finding, tally, visible
 from ..ledger import actor_files, expand
 from .common import UsageFailure, ledger_paths, load_ledger
+from .options import quiet_for_json
 
 
 @click.command()
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default=None,
-              help="Output format (default: text; github when $GITHUB_ACTIONS is set).")
+              callback=quiet_for_json, help="Output format (default: text; github when $GITHUB_ACTIONS is set).")
 @click.option("--new-since", "since", metavar="REF",
               help="Report only what records added or changed since git revision REF bring "
                    "(a pull request's own findings).")
