@@ -163,36 +163,107 @@ def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     return wall, peak_mb, proc.returncode
 
 
-def run_size(size: int, out: Path) -> list[tuple[str, float, float, int]]:
-    path = ledger(size, out)
-    cache = out / "cache"
+ACLED_COLUMNS = (
+    "data_id", "iso", "event_id_cnty", "event_id_no_cnty", "event_date", "year", "time_precision", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
+    "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
+    "source", "source_scale", "notes", "fatalities", "timestamp", "iso3",
+)
+ACLED_SUBEVENTS = ["Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Armed clash",
+                   "Air/drone strike", "Grenade", "Attack"]
+ACLED_ADMIN1 = ["Baghdad", "Al Anbar", "Ninewa", "Basrah", "Babil", "Erbil", "Kirkuk", "Salah al-Din", "Diyala"]
+
+
+def acled_export(size: int, out: Path) -> Path:
+    """A SYNTHETIC ACLED-shaped CSV export of `size` rows (the older column
+    layout): invented events with invented ids (IRQ9xxxxxx), never shipped."""
+    import csv
+
+    path = out / f"synthetic-acled-{size}.csv"
+    if path.exists():
+        return path
+    rng = random.Random(size)
+    months = ["Oct", "Nov", "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep"]
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        rows = csv.DictWriter(handle, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
+        rows.writeheader()
+        for i in range(size):
+            rows.writerow({c: "" for c in ACLED_COLUMNS} | {
+                "data_id": str(i), "iso": "368", "iso3": "IRQ", "event_id_cnty": f"IRQ9{i:06d}",
+                "event_id_no_cnty": str(i), "event_date": f"{rng.randint(1, 28)}-{rng.choice(months)}-20",
+                "year": "2020", "time_precision": "1", "event_type": "Explosions/Remote violence",
+                "sub_event_type": rng.choice(ACLED_SUBEVENTS), "actor1": "Unidentified Armed Group (Iraq)",
+                "inter1": "3", "region": "Middle East", "country": "Iraq", "admin1": rng.choice(ACLED_ADMIN1),
+                "location": f"Synthetic place {i}", "latitude": f"{rng.uniform(30, 36):.4f}",
+                "longitude": f"{rng.uniform(40, 47):.4f}", "geo_precision": "1", "source": "Synthetic Wire",
+                "source_scale": "National", "fatalities": str(rng.choice([0, 0, 1, 2])), "timestamp": "1589155200",
+                "notes": f"SYNTHETIC: {_sentence(rng, rng.randint(8, 30))}",
+            })
+    tmp.replace(path)
+    return path
+
+
+Row = tuple[str, float, float, int]
+
+
+def run_layout(size: int, layout: str, out: Path) -> list[Row]:
+    """Every row for one ledger, each a fresh subprocess; the first is the naive baseline."""
+    path = ledger(size, out, layout)
+    cache = out / f"cache-{layout}"
     env = {**os.environ, "IRAQSEC_CACHE_DIR": str(cache), "IRAQSEC_LEDGER": str(path), "COLUMNS": "100"}
     exe = [sys.executable, "-m", "iraqsec"]
     naive = "import sys, yaml\nwith open(sys.argv[1], encoding='utf-8') as f: yaml.load(f, Loader=yaml.CSafeLoader)"
-    baseline = [sys.executable, "-c", naive, str(path)]
     list_cmd = [*exe, "list", "--month", "2020-09", "--format", "json"]
-    summary_cmd = [*exe, "summary", "--by", "month", "--by", "tactic", "--format", "json"]
+    copy = out / f"fmt-{layout}-{size}.yaml"
     steps: list[tuple[str, list[str], bool]] = [  # (label, argv, clear the cache first)
-        ("baseline yaml.load CSafeLoader", baseline, False),
+        ("baseline yaml.load CSafeLoader", [sys.executable, "-c", naive, str(path)], False),
         ("check (cold)", [*exe, "check", str(path)], True),
-        ("list --month (cold)", list_cmd, True),
+        ("list --month (cold, fills cache)", list_cmd, True),
         ("list --month (warm)", list_cmd, False),
-        ("summary month x tactic (warm)", summary_cmd, False),
-        ("--version", [*exe, "--version"], False),
-        ("--help", [*exe, "--help"], False),
+        ("summary month x tactic (warm)", [*exe, "summary", "--by", "month", "--by", "tactic", "--format", "json"],
+         False),
+        ("show ID (warm)", [*exe, "show", f"syn-{size // 2:06d}"], False),
+        ("list --search TEXT (warm)", [*exe, "list", "--search", f" {size // 3}", "--format", "json"], False),
+        ("fmt (a copy of the file)", [*exe, "fmt", str(copy)], False),
     ]
     rows = []
     for label, argv, clear in steps:
         if clear:
             shutil.rmtree(cache, ignore_errors=True)
-        wall, peak, code = measure(argv, env)
-        rows.append((label, wall, peak, code))
+        if argv[-1] == str(copy):
+            shutil.copyfile(path, copy)
+        rows.append((label, *measure(argv, env)))
+    copy.unlink(missing_ok=True)
     return rows
+
+
+def run_common(size: int, out: Path) -> list[Row]:
+    """Rows that do not depend on the ledger's layout."""
+    exe = [sys.executable, "-m", "iraqsec"]
+    export = acled_export(size, out)
+    target = out / f"imported-{size}.yaml"
+    small = HERE.parent / "data" / "incidents.yaml"  # the ledger in force: events already in it are skipped
+    env = {**os.environ, "IRAQSEC_CACHE_DIR": str(out / "cache-import"), "COLUMNS": "100"}
+    rows = [(f"import acled ({size:,} rows)", *measure([*exe, "-f", str(small), "import", "acled", str(export),
+                                                        "-o", str(target), "--force"], env))]
+    rows += [(name, *measure([*exe, name], env)) for name in ("--version", "--help")]
+    target.unlink(missing_ok=True)
+    return rows
+
+
+def _table(rows: list[Row], base: float) -> str:
+    out = [f"| {'command':<34} | {'seconds':>8} | {'x baseline':>10} | {'peak MB':>8} | exit |",
+           f"|{'-' * 36}|{'-' * 9}:|{'-' * 11}:|{'-' * 9}:|-----:|"]
+    out += [f"| {label:<34} | {wall:8.3f} | {wall / base:10.3f} | {peak:8.0f} | {code:4d} |"
+            for label, wall, peak, code in rows]
+    return "\n".join(out)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--layouts", default="canonical,block")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--write", nargs=3, metavar=("SIZE", "PATH", "LAYOUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -200,16 +271,20 @@ def main() -> None:
         write(int(args.write[0]), Path(args.write[1]), args.write[2])
         return
     args.out.mkdir(parents=True, exist_ok=True)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average at start "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for size in (int(s) for s in args.sizes.split(",")):
-        rows = run_size(size, args.out)
-        mb = (args.out / f"synthetic-{size}.yaml").stat().st_size / 1e6
-        base = rows[0][1]
-        print(f"\n{size:,} records ({mb:.1f} MB)")
-        print(f"| {'command':<32} | {'seconds':>8} | {'x baseline':>10} | {'peak MB':>8} | exit |")
-        print(f"|{'-' * 34}|{'-' * 10}:|{'-' * 11}:|{'-' * 9}:|-----:|")
-        for label, wall, peak, code in rows:
-            print(f"| {label:<32} | {wall:8.3f} | {wall / base:10.3f} | {peak:8.0f} | {code:4d} |")
+        base = 0.0
+        for layout in args.layouts.split(","):
+            rows = run_layout(size, layout, args.out)
+            base = rows[0][1]
+            mb = (args.out / f"synthetic-{layout}-{size}.yaml").stat().st_size / 1e6
+            print(f"\n{size:,} records, {layout} layout ({mb:.1f} MB)\n")
+            print(_table(rows, base))
+            sys.stdout.flush()
+        print(f"\n{size:,} records, any layout (x baseline: the last layout's baseline)\n")
+        print(_table(run_common(size, args.out), base))
+        print(f"load average now {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         sys.stdout.flush()
 
 
