@@ -23,6 +23,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,8 +82,9 @@ def format_text(text: str, shown: str) -> str:
 
 
 def _format_text(text: str, shown: str) -> str:
-    incidents = _valid_records(text, shown)
-    layout = _Layout.of(text)
+    scanned: dict[int, AbstractSet[tuple[int, int]]] = {}  # the comments the loader's scanner finds on the way
+    incidents = _valid_records(text, shown, scanned)
+    layout = _Layout.of(text, scanned)
     if len(layout.owned) != len(incidents):  # pragma: no cover - the loader and the parser disagree
         raise FormatRefused("the file's records could not be told apart; the file is left as it is")
     blocks = sorted(zip(incidents, layout.owned, strict=True), key=lambda pair: sort_key(pair[0]))
@@ -93,12 +95,12 @@ def _format_text(text: str, shown: str) -> str:
             if not n % 2000:
                 done(n)
     out = _assemble(layout.header, written, _comment_block(layout.footer))
-    _verify(text, out, incidents, shown)
+    _verify(layout.comments, out, incidents, shown)
     return out
 
 
-def _valid_records(text: str, shown: str) -> list[Incident]:
-    loaded = parse_text(text, shown)
+def _valid_records(text: str, shown: str, scanned: dict[int, AbstractSet[tuple[int, int]]]) -> list[Incident]:
+    loaded = parse_text(text, shown, scanned)
     findings = list(loaded.findings)
     incidents = []
     for raw in loaded.records:
@@ -130,13 +132,15 @@ class _Layout:
     header: list[str]
     owned: list[list[_Comment]]  # per record, in file order
     footer: list[_Comment]
+    comments: list[str]  # every comment's text, in file order
 
     @classmethod
-    def of(cls, text: str) -> _Layout:
-        lines = LINE_BREAK.split(text)
-        comments, records = _record_comments(text, lines)
+    def of(cls, text: str, scanned: dict[int, AbstractSet[tuple[int, int]]] | None = None) -> _Layout:
+        lines = _lines(text)
+        comments, records = _record_comments(text, lines, scanned or {})
+        texts = [c.text for c in comments]
         if not records:
-            return cls(_header_lines(lines, len(lines), comments), [], [])
+            return cls(_header_lines(lines, len(lines), comments), [], [], texts)
         first = records[0][0]
         ends = [end for _, end in records]
         owned: list[list[_Comment]] = [[] for _ in records]
@@ -150,20 +154,29 @@ class _Layout:
         header_end, to_first = _split_header(lines, first, early)
         owned[0][:0] = to_first
         header = _header_lines(lines, header_end, [c for c in early if c not in to_first])
-        return cls(header, owned, footer)
+        return cls(header, owned, footer, texts)
 
 
 _Marks = list[tuple[int, int]]  # (line, column) of comments' '#', 0-based
 
 
-def _record_comments(text: str, lines: Sequence[str]) -> tuple[list[_Comment], list[tuple[int, int]]]:
+def _lines(text: str) -> list[str]:
+    """The lines as libyaml counts them (str.split when only LF breaks them: much faster)."""
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return LINE_BREAK.split(text)
+    return text.split("\n")
+
+
+def _record_comments(text: str, lines: Sequence[str], scanned: dict[int, AbstractSet[tuple[int, int]]]
+                     ) -> tuple[list[_Comment], list[tuple[int, int]]]:
     """Every comment, and the (first, last) line of each record.
 
     Record by record: a record (from a `- ` line at column 0 to the next)
     reads the same alone as in a file the loader accepts (see
     loader.parse_text).  The loader's scanner gives the comments of the
-    records it reads; libyaml's events, the others' (`_spans`); a record
-    without a '#' has none.  A record ends at its last line that is neither
+    records it reads (`scanned`, filled in while loading, or here);
+    libyaml's events, the others' (`_spans`); a record without a '#' has
+    none.  A record ends at its last line that is neither
     blank nor a whole-line comment.  Files with other line breaks,
     directives or document markers are read whole."""
     starts = [n for n, line in enumerate(lines) if line.startswith("- ") or line == "-"]
@@ -175,12 +188,14 @@ def _record_comments(text: str, lines: Sequence[str]) -> tuple[list[_Comment], l
     records: list[tuple[int, int]] = []
     for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
         piece = list(lines[start:end])
-        found: set[tuple[int, int]] = set()
-        if any("#" in line for line in piece):
-            try:
-                scan_record(piece, None, 0, found)
-            except Unsupported:
-                found = set(_marks(piece, _spans("\n".join(piece), piece)[0]))
+        found = scanned.get(start)
+        if found is None:
+            found = set()
+            if any("#" in line for line in piece):
+                try:
+                    scan_record(piece, None, 0, found)
+                except Unsupported:
+                    found = set(_marks(piece, _spans("\n".join(piece), piece)[0]))
         own_line = {n for n, col in found if not piece[n][:col].strip()}
         last = len(piece) - 1
         while last > 0 and (not piece[last].strip() or last in own_line):
@@ -328,8 +343,7 @@ def _comment_block(comments: Sequence[_Comment]) -> list[str]:
 
 def comment_texts(text: str) -> list[str]:
     """Every comment of a (parsable) file, in order."""
-    lines = LINE_BREAK.split(text)
-    return [c.text for c in _record_comments(text, lines)[0]]
+    return _Layout.of(text).comments
 
 
 # --- the result --------------------------------------------------------------
@@ -361,12 +375,14 @@ def _assemble(header: Sequence[str], records: Sequence[tuple[list[str], str]], f
     return "".join(parts)
 
 
-def _verify(before: str, after: str, incidents: Sequence[Incident], shown: str) -> None:
-    """Refuse a result that would change data or lose a comment."""
-    loaded = parse_text(after, shown)
+def _verify(before: Sequence[str], after: str, incidents: Sequence[Incident], shown: str) -> None:
+    """Refuse a result that would change data or lose a comment (`before`:
+    the comments of the file as it was)."""
+    scanned: dict[int, AbstractSet[tuple[int, int]]] = {}
+    loaded = parse_text(after, shown, scanned)
     back = [validate_record(raw, Incident, "incident")[0] for raw in loaded.records]
     same = (not loaded.findings and back == sorted(incidents, key=sort_key)
-            and Counter(comment_texts(before)) == Counter(comment_texts(after)))
+            and Counter(before) == Counter(_Layout.of(after, scanned).comments))
     if not same:
         raise FormatRefused("formatting would change the records or lose a comment; the file is left as it is "
                             "(please report this with the file)")

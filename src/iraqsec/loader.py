@@ -20,6 +20,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,7 @@ def decode(data: bytes, path: str) -> tuple[str, Finding | None]:
                          f"bytes {bad} are not valid UTF-8; save the file as UTF-8")
 
 
-def parse_text(text: str, path: str) -> LoadedFile:
+def parse_text(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None = None) -> LoadedFile:
     """Records and findings of a ledger's text.
 
     One reader, two halves: each record (the lines from a `- ` at column 0
@@ -145,9 +146,13 @@ def parse_text(text: str, path: str) -> LoadedFile:
     always come from the event builder: when a record it reads has any, or
     the file has document markers or directives, or text outside the
     records, the builder reads the whole file, so every finding, and where
-    a syntax error stops the reading, is exactly libyaml's."""
+    a syntax error stops the reading, is exactly libyaml's.
+
+    With `comments` (for `fmt`), each record the scanner reads adds the
+    0-based line and column of its comments' '#', relative to the record's
+    first line, under that line's 0-based number."""
     with no_gc():
-        records = _scan_file(text, path)
+        records = _scan_file(text, path, comments)
     if records is not None:
         return LoadedFile(path, records, [])
     return _parse_strict(text, path)
@@ -159,6 +164,7 @@ def parse_text(text: str, path: str) -> LoadedFile:
 _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
                       "\U00010000-\U0010ffff]| \n| $")
 _PRINTABLE_ASCII = dict.fromkeys(range(0x20, 0x7F))
+_NO_MARKS: frozenset[Pos] = frozenset()
 _OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
 _ITEM = re.compile(r"^-(?= |$)", re.MULTILINE)
 # A column-0 line that is not an item, a comment or blank; document markers and directives.
@@ -177,7 +183,7 @@ def _unusual_at(text: str) -> list[int] | None:
     return found or None
 
 
-def _scan_file(text: str, path: str) -> list[RawRecord] | None:
+def _scan_file(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None) -> list[RawRecord] | None:
     """The records of a ledger read record by record, or None to have the
     whole file read by the event builder."""
     starts = [m.start() for m in _ITEM.finditer(text)]
@@ -187,11 +193,12 @@ def _scan_file(text: str, path: str) -> list[RawRecord] | None:
     if any(line and not line.lstrip(" ").startswith("#") for line in head.split("\n")):
         return None  # only comments and blank lines before the first record
     with progress.task(f"reading {path}", len(text), "bytes") as done:
-        return _scan_pieces(text, path, starts, head, done)
+        return _scan_pieces(text, path, starts, head, done, comments)
 
 
 def _scan_pieces(text: str, path: str, starts: list[int], head: str,
-                 done: Callable[[int], None] = lambda n: None) -> list[RawRecord] | None:
+                 done: Callable[[int], None], comments: dict[int, AbstractSet[Pos]] | None
+                 ) -> list[RawRecord] | None:
     unusual = _unusual_at(text)
     if unusual is not None and (unusual[0] < starts[0] or any(text[at] in _OTHER_BREAKS for at in unusual)):
         return None  # libyaml counts CR, NEL, LS and PS as line breaks: lines would not match
@@ -204,7 +211,10 @@ def _scan_pieces(text: str, path: str, starts: list[int], head: str,
         try:
             if odd:
                 raise Unsupported
-            data, (first, col) = scan_record(piece.split("\n"), None, line)
+            marks: set[Pos] | None = None if comments is None else set()
+            data, (first, col) = scan_record(piece.split("\n"), None, line, marks)
+            if comments is not None and marks is not None:
+                comments[line] = marks or _NO_MARKS  # most records have none: one shared empty set
             records.append(RawRecord(path, first, col, data, None, (text, start, end, line)))
         except Unsupported:
             found = _strict_records(piece, path)
