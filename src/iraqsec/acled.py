@@ -239,6 +239,10 @@ _GOVERNMENT = _words(r"\bgovernment (?:building|office|headquarters|compound)s?\
 _MILITIA = _words(r"\bPMF\b|\bPMU\b|\bPopular Mobili[sz]ation\b|\bHashd\b|\bmilitias?\b|"
                   r"\bTribal Mobili[sz]ation\b|\bTMF\b")
 
+_KINDS_WITH_RULES = frozenset({"rebel", "political-militia", "identity-militia", "civilians"})
+_ANY_TARGET_WORD = _words("|".join(f"(?:{p.pattern})" for p in (
+    _CONVOY, _DIPLOMATIC, _LOGISTICS, _AIRPORT, _DISPLACED_CAMP, _BASE, _EDUCATIONAL, _COMPANY, _GOVERNMENT, _MILITIA)))
+
 # (term, rule as the documentation states it); `target_type_for` applies
 # them in this order and the first that holds wins.
 TARGET_RULES: tuple[tuple[str, str], ...] = (
@@ -266,8 +270,11 @@ def target_type_for(notes: str, actor2: str, inter2: str = "", civilian_targetin
     """The target type by the keyword rules of TARGET_RULES, read in the
     second actor's name and ACLED's notes."""
     text = f"{actor2} {notes}"
-    convoy, diplomatic = bool(_CONVOY.search(text)), bool(_DIPLOMATIC.search(text))
     kind = inter_kind(inter2)
+    if (not _ANY_TARGET_WORD.search(text) and kind not in _KINDS_WITH_RULES
+            and not actor2.startswith(("Government of", "Civilians")) and not civilian_targeting.strip()):
+        return "other"  # one search instead of ten for the rows no rule holds for
+    convoy, diplomatic = bool(_CONVOY.search(text)), bool(_DIPLOMATIC.search(text))
     checks: tuple[tuple[str, bool], ...] = (
         ("diplomatic-convoy", convoy and diplomatic),
         ("diplomatic-mission", diplomatic),
@@ -291,6 +298,8 @@ def target_type_for(notes: str, actor2: str, inter2: str = "", civilian_targetin
 def clean(text: str) -> str:
     """One line of text: control characters dropped, runs of white space
     (line breaks included) made one space."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # nothing to do (printable text holds no control character and no white space but ' ')
     return " ".join(CONTROL_RE.sub(" ", text).split())
 
 

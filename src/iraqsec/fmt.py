@@ -20,6 +20,7 @@ same comments, or formatting is refused.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -36,7 +37,7 @@ from yaml.events import (
 
 from . import progress, writer
 from .findings import Finding
-from .loader import decode, parse_text
+from .loader import RECORD_START, decode, parse_text
 from .model import Incident
 from .nogc import no_gc
 from .query import sort_key
@@ -95,20 +96,21 @@ def _format_text(text: str, shown: str) -> str:
             if not n % 2000:
                 done(n)
     out = _assemble(layout.header, written, _comment_block(layout.footer))
+    del written, blocks  # the pieces are in `out` now: free them before reading it back
     _verify(layout.comments, out, incidents, shown)
     return out
 
 
 def _valid_records(text: str, shown: str, scanned: dict[int, AbstractSet[tuple[int, int]]]) -> list[Incident]:
     loaded = parse_text(text, shown, scanned)
-    findings = list(loaded.findings)
+    findings = list(loaded.findings) + duplicate_ids(loaded.records)
     incidents = []
     for raw in loaded.records:
         incident, problems = validate_record(raw, Incident, "incident")
         findings += problems
+        raw.data = None  # one copy of the ledger at a time: the raw values are done with
         if incident is not None:
             incidents.append(incident)
-    findings += duplicate_ids(loaded.records)
     errors = sorted(f for f in findings if f.severity == "error")
     if errors:
         raise FormatRefused(f"{len(errors)} error(s); fix them first (the file is left as it is)", errors)
@@ -136,8 +138,7 @@ class _Layout:
 
     @classmethod
     def of(cls, text: str, scanned: dict[int, AbstractSet[tuple[int, int]]] | None = None) -> _Layout:
-        lines = _lines(text)
-        comments, records = _record_comments(text, lines, scanned or {})
+        comments, records, lines = _record_comments(text, scanned or {})
         texts = [c.text for c in comments]
         if not records:
             return cls(_header_lines(lines, len(lines), comments), [], [], texts)
@@ -167,31 +168,38 @@ def _lines(text: str) -> list[str]:
     return text.split("\n")
 
 
-def _record_comments(text: str, lines: Sequence[str], scanned: dict[int, AbstractSet[tuple[int, int]]]
-                     ) -> tuple[list[_Comment], list[tuple[int, int]]]:
-    """Every comment, and the (first, last) line of each record.
+def _record_comments(text: str, scanned: dict[int, AbstractSet[tuple[int, int]]]
+                     ) -> tuple[list[_Comment], list[tuple[int, int]], list[str]]:
+    """Every comment, the (first, last) line of each record, and the lines
+    before the first record (all of them when there is none).
 
     Record by record: a record (from a `- ` line at column 0 to the next)
     reads the same alone as in a file the loader accepts (see
     loader.parse_text).  The loader's scanner gives the comments of the
     records it reads (`scanned`, filled in while loading, or here);
     libyaml's events, the others' (`_spans`); a record without a '#' has
-    none.  A record ends at its last line that is neither
-    blank nor a whole-line comment.  Files with other line breaks,
-    directives or document markers are read whole."""
-    starts = [n for n, line in enumerate(lines) if line.startswith("- ") or line == "-"]
-    if not starts or len(lines) != text.count("\n") + 1 or _DIRECTIVE.search(text):
+    none.  A record ends at its last line that is neither blank nor a
+    whole-line comment.  The file is never held as one list of lines (a
+    few hundred megabytes at 100,000 records), except when it has other
+    line breaks, directives or document markers: then it is read whole."""
+    starts = [m.start() for m in RECORD_START.finditer(text)]
+    if not starts or _OTHER_BREAK.search(text) or _DIRECTIVE.search(text):
+        lines = _lines(text)
         spans, whole = _spans(text, lines)
-        return _comments(lines, _marks(lines, spans)), whole
-    marks: _Marks = [(n, len(line) - len(line.lstrip(" "))) for n, line in enumerate(lines[: starts[0]])
-                     if line.lstrip(" ").startswith("#")]
+        return _comments(lines, _marks(lines, spans)), whole, lines[: whole[0][0]] if whole else lines
+    head = text[: starts[0]].split("\n")[:-1]
+    comments = _comments(head, [(n, len(line) - len(line.lstrip(" "))) for n, line in enumerate(head)
+                                if line.lstrip(" ").startswith("#")])
     records: list[tuple[int, int]] = []
-    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
-        piece = list(lines[start:end])
-        found = scanned.get(start)
+    number = len(head)  # of the record's first line
+    for start, end in itertools.pairwise([*starts, len(text)]):
+        piece = text[start:end].split("\n")
+        if end < len(text):
+            piece.pop()  # the empty string after the piece's last line break
+        found = scanned.get(number)
         if found is None:
             found = set()
-            if any("#" in line for line in piece):
+            if "#" in text[start:end]:
                 try:
                     scan_record(piece, None, 0, found)
                 except Unsupported:
@@ -200,11 +208,13 @@ def _record_comments(text: str, lines: Sequence[str], scanned: dict[int, Abstrac
         last = len(piece) - 1
         while last > 0 and (not piece[last].strip() or last in own_line):
             last -= 1
-        records.append((start, start + last))
-        marks += [(n + start, col) for n, col in found]
-    return _comments(lines, sorted(marks)), records
+        records.append((number, number + last))
+        comments += _comments(piece, sorted(found), number)
+        number += len(piece)
+    return comments, records, head
 
 
+_OTHER_BREAK = re.compile("[\r\x85\u2028\u2029]")
 _DIRECTIVE = re.compile(r"^(?:---|\.\.\.|%)", re.MULTILINE)
 
 
@@ -282,12 +292,14 @@ def _marks(lines: Sequence[str], spans: Sequence[tuple[tuple[int, int], tuple[in
     return out
 
 
-def _comments(lines: Sequence[str], marks: _Marks) -> list[_Comment]:
+def _comments(lines: Sequence[str], marks: Sequence[tuple[int, int]], first: int = 0) -> list[_Comment]:
+    """The comments at `marks` in `lines`, numbered from line `first`."""
     out = []
     for number, col in marks:
         text = lines[number]
         whole = not text[:col].strip()
-        out.append(_Comment(number, text[col:].rstrip(), whole and number > 0 and not lines[number - 1].strip()))
+        above_blank = whole and number + first > 0 and number > 0 and not lines[number - 1].strip()
+        out.append(_Comment(number + first, text[col:].rstrip(), above_blank))
     return out
 
 
@@ -380,9 +392,11 @@ def _verify(before: Sequence[str], after: str, incidents: Sequence[Incident], sh
     the comments of the file as it was)."""
     scanned: dict[int, AbstractSet[tuple[int, int]]] = {}
     loaded = parse_text(after, shown, scanned)
-    back = [validate_record(raw, Incident, "incident")[0] for raw in loaded.records]
-    same = (not loaded.findings and back == sorted(incidents, key=sort_key)
-            and Counter(before) == Counter(_Layout.of(after, scanned).comments))
+    same = not loaded.findings and len(loaded.records) == len(incidents)
+    for raw, incident in zip(loaded.records, sorted(incidents, key=sort_key), strict=False):
+        same = same and validate_record(raw, Incident, "incident")[0] == incident
+        raw.data = None  # compared one by one: never a second set of models
+    same = same and Counter(before) == Counter(_Layout.of(after, scanned).comments)
     if not same:
         raise FormatRefused("formatting would change the records or lose a comment; the file is left as it is "
                             "(please report this with the file)")

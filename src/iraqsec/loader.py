@@ -166,7 +166,7 @@ _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-
 _PRINTABLE_ASCII = dict.fromkeys(range(0x20, 0x7F))
 _NO_MARKS: frozenset[Pos] = frozenset()
 _OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
-_ITEM = re.compile(r"^-(?= |$)", re.MULTILINE)
+RECORD_START = re.compile(r"^-(?= |$)", re.MULTILINE)  # a `- ` (or `-`) line at column 0
 # A column-0 line that is not an item, a comment or blank; document markers and directives.
 _OUTSIDE = re.compile(r"^(?:[^\s#-]|-(?! |$))", re.MULTILINE)
 
@@ -186,7 +186,7 @@ def _unusual_at(text: str) -> list[int] | None:
 def _scan_file(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None) -> list[RawRecord] | None:
     """The records of a ledger read record by record, or None to have the
     whole file read by the event builder."""
-    starts = [m.start() for m in _ITEM.finditer(text)]
+    starts = [m.start() for m in RECORD_START.finditer(text)]
     if not starts or _OUTSIDE.search(text) is not None:
         return None  # empty, a single value, a mapping, directives, `---`: the builder decides
     head = text[: starts[0]]
