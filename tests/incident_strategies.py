@@ -17,8 +17,11 @@ AWKWARD = list(":#'\"[]{},-&*!|>%@`?\\ ") + ["- ", ": ", " #", "---", "...", "é
                                             "null", "true", "yes", "~", "2020-09-06", "0x1F", "1e3", ".inf"]
 # Plain characters: no surrogates, no control characters, no line or paragraph
 # separators, byte-order marks or noncharacters (the model refuses them all).
+# Text a record may hold: no controls, no bidirectional embedding, override
+# or isolate controls (the marks U+200E/U+200F stay).
 LETTERS = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"),
-                        exclude_characters="\ufeff\ufffe\uffff")
+                        exclude_characters="\ufeff\ufffe\uffff\u202a\u202b\u202c\u202d\u202e"
+                                           "\u2066\u2067\u2068\u2069")
 
 
 def text(max_size: int = 200, breaks: bool = False) -> st.SearchStrategy[str]:

@@ -32,7 +32,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import model, progress, vocab
-from .model import CONTROL_RE, Incident
+from .model import BIDI_RE, CONTROL_RE, Incident
 from .nogc import no_gc
 from .query import sort_key
 
@@ -299,8 +299,8 @@ def clean(text: str) -> str:
     """One line of text: control characters dropped, runs of white space
     (line breaks included) made one space."""
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text  # nothing to do (printable text holds no control character and no white space but ' ')
-    return " ".join(CONTROL_RE.sub(" ", text).split())
+        return text  # nothing to do: printable text holds no control or bidirectional character, no white space but ' '
+    return " ".join(CONTROL_RE.sub(" ", BIDI_RE.sub("", text)).split())
 
 
 def trim(text: str, limit: int) -> str:
@@ -417,8 +417,17 @@ def _whole_number(text: str) -> int | None:
     if not text:
         return None
     if not re.fullmatch(r"[0-9]+", text):
-        raise _Malformed(f"fatalities '{text}' is not a whole number")
+        raise _Malformed(f"fatalities '{_short(text)}' is not a whole number")
+    if len(text) > MAX_DIGITS:  # int() would refuse past 4,300 digits; no toll is that long
+        raise _Malformed(f"fatalities has {len(text):,} digits; a count has at most {MAX_DIGITS}")
     return int(text)
+
+
+MAX_DIGITS = 30
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def _number(text: str, name: str) -> float | None:

@@ -166,8 +166,9 @@ def parse_json(data: bytes, source: str) -> JsonInput:
     text, problem = decode(data, source)
     if problem is not None:
         raise AddRefused([problem], "the input is not UTF-8 text")
+    _check_json_bounds(text, source)
     try:
-        value = json.loads(text, object_pairs_hook=_object)
+        value = json.loads(text, object_pairs_hook=_object, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise AddRefused([error(source, exc.lineno, exc.colno, "json-syntax", f"invalid JSON: {exc.msg}")],
                          "the input is not valid JSON") from None
@@ -178,6 +179,38 @@ def parse_json(data: bytes, source: str) -> JsonInput:
         raise AddRefused([error(source, 1, 1, "no-records", "the input holds no records (an empty array)")],
                          "nothing to add")
     return JsonInput(source, records)
+
+
+# A record is 4 levels deep; JSON much deeper is hostile (Python's parser
+# recurses).  Numbers are counts or coordinates: a few digits each.
+MAX_JSON_DEPTH = 32
+MAX_JSON_DIGITS = 30
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_LONG_NUMBER = re.compile(rf"-?[0-9]{{{MAX_JSON_DIGITS + 1},}}")
+
+
+def _check_json_bounds(text: str, source: str) -> None:
+    """Refuse JSON nested too deeply or with a number too long, before the
+    recursive parser (or int()'s digit limit) meets it."""
+    bare = _JSON_STRING.sub('""', text)  # brackets and digits inside strings are text
+    depth = deepest = 0
+    for char in re.findall(r"[\[\]{}]", bare):
+        depth += 1 if char in "[{" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_JSON_DEPTH:
+        raise AddRefused([error(source, 1, 1, "too-deep", f"the JSON is nested {deepest:,} levels deep; "
+                                f"a record needs 4 and at most {MAX_JSON_DEPTH} are read")],
+                         "the input is not a ledger record")
+    long_number = _JSON_LONG_NUMBER.search(_JSON_STRING.sub(lambda m: "x" * len(m.group()), text))
+    if long_number is not None:
+        line, col = _line_col(text, long_number.start())
+        raise AddRefused([error(source, line, col, "bad-value",
+                                f"a number of {len(long_number.group()):,} digits; a count has at most "
+                                f"{MAX_JSON_DIGITS}")], "the input is not a ledger record")
+
+
+def _json_int(text: str) -> int:
+    return int(text)  # bounded above: _check_json_bounds refused longer numbers
 
 
 def _first_char(text: str, index: int) -> int:
@@ -477,8 +510,10 @@ def parse_count(text: str) -> int | None:
     text = text.strip()
     if text.casefold() in NOT_REPORTED:
         return None
-    if not re.fullmatch(r"\d+", text):
-        raise AnswerError(f"'{text}' is not a whole number; write 0 or more, or leave it empty if not reported")
+    if not re.fullmatch(r"\d{1,18}", text):
+        raise AnswerError(f"'{text[:40]}' is not a whole number; write 0 or more, or leave it empty if not reported")
+    if text != str(int(text)):  # `010`: the ledger writes counts in plain decimal only
+        raise AnswerError(f"'{text}' has a leading zero; write the count in plain decimal, e.g. {int(text)}")
     return int(text)
 
 

@@ -9,6 +9,8 @@ Choices made here, documented in `docs/interop.md`:
 * csv is `plain.to_csv` (lists joined with "; ", a source as its URL or
   else its title); `excel=True` puts a UTF-8 byte-order mark first, which is
   what makes Excel read the file as UTF-8 rather than a legacy code page.
+  Text cells that a spreadsheet would run as a formula (starting with =, +,
+  -, @, tab or CR) get a leading apostrophe there (`plain.csv_cell`).
 * GeoJSON leaves out incidents without coordinates (many GIS tools reject
   or silently drop features whose geometry is null); the caller is told how
   many.  Every other field is a property; `coordinates` is not repeated in

@@ -36,7 +36,7 @@ from yaml.events import (
 )
 
 from . import progress, writer
-from .findings import Finding
+from .findings import Finding, FindingLog
 from .loader import RECORD_START, decode, parse_text
 from .model import Incident
 from .nogc import no_gc
@@ -103,17 +103,20 @@ def _format_text(text: str, shown: str) -> str:
 
 def _valid_records(text: str, shown: str, scanned: dict[int, AbstractSet[tuple[int, int]]]) -> list[Incident]:
     loaded = parse_text(text, shown, scanned)
-    findings = list(loaded.findings) + duplicate_ids(loaded.records)
+    log = FindingLog()  # a million broken records are counted, not each built
+    log.add(loaded.findings)
+    log.add(duplicate_ids(loaded.records))
     incidents = []
     for raw in loaded.records:
-        incident, problems = validate_record(raw, Incident, "incident")
-        findings += problems
+        incident, problems = validate_record(raw, Incident, "incident", log.admit)
+        log.add_admitted(problems)
         raw.data = None  # one copy of the ledger at a time: the raw values are done with
         if incident is not None:
             incidents.append(incident)
-    errors = sorted(f for f in findings if f.severity == "error")
+    errors = sorted(f for f in log.kept if f.severity == "error")
     if errors:
-        raise FormatRefused(f"{len(errors)} error(s); fix them first (the file is left as it is)", errors)
+        total = sum(n for (_, severity), n in log.counts.items() if severity == "error")
+        raise FormatRefused(f"{total} error(s); fix them first (the file is left as it is)", errors)
     return incidents
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import progress
-from .findings import Finding
-from .loader import RawRecord, load_file
+from .findings import DEFAULT_CAP, Finding, FindingLog, Omitted
+from .loader import MAX_LEDGER_BYTES, MAX_RECORDS, RawRecord, load_file, too_large
 from .model import Actor, Incident
 from .nogc import no_gc
 from .rules import (
@@ -55,6 +55,8 @@ class Ledger:
     actor_files: list[str] = field(default_factory=list)
     # Set when read from the cache: incidents come from it, `entries` is empty.
     snapshot: Snapshot | None = None
+    # Findings counted but not kept, beyond the cap per rule (see FindingLog).
+    omitted: Omitted = field(default_factory=dict)
 
     @property
     def incidents(self) -> list[Incident]:
@@ -120,20 +122,35 @@ def default_paths(given: Sequence[str], environ: dict[str, str] | None = None) -
 
 
 def expand(paths: Sequence[str]) -> list[tuple[Path, str]]:
-    """(file, display name) for each ledger file; directories expanded."""
+    """(file, display name) for each ledger file; directories expanded.
+
+    A file named twice (directly, through a directory, a symlink or another
+    spelling of its path) is read once, under the first name given.  No
+    file at all is refused: a check that reads nothing must not pass."""
     out: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
     for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            files = sorted(p for p in path.glob("*.yaml") if p.name != ACTORS_FILE and p.is_file())
-            if not files:
-                raise LedgerNotFound(f"{given}: the directory holds no *.yaml ledger files")
-            out.extend((p, os.path.join(given, p.name)) for p in files)
-        elif path.is_file():
-            out.append((path, given))
-        else:
-            raise LedgerNotFound(f"{given}: no such ledger file or directory")
+        for path, shown in _files_of(given):
+            real = path.resolve()
+            if real not in seen:
+                seen.add(real)
+                out.append((path, shown))
+    if not out:
+        raise LedgerNotFound(f"no ledger file to read: the ledger paths given (or ${ENV_VAR}) name none; "
+                             "pass -f PATH or set it to a ledger file or directory")
     return out
+
+
+def _files_of(given: str) -> list[tuple[Path, str]]:
+    path = Path(given)
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.yaml") if p.name != ACTORS_FILE and p.is_file())
+        if not files:
+            raise LedgerNotFound(f"{given}: the directory holds no *.yaml ledger files")
+        return [(p, os.path.join(given, p.name)) for p in files]
+    if path.is_file():
+        return [(path, given)]
+    raise LedgerNotFound(f"{given}: no such ledger file or directory")
 
 
 def actor_files(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
@@ -145,26 +162,32 @@ def actor_files(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
     return list(seen.values())
 
 
-def load(paths: Sequence[str]) -> Ledger:
-    """Load and check a ledger; raises LedgerNotFound only for missing paths."""
+def load(paths: Sequence[str], cap: int | None = DEFAULT_CAP) -> Ledger:
+    """Load and check a ledger, keeping at most `cap` findings per rule (None:
+    all); raises LedgerNotFound only for missing paths."""
     with no_gc():
-        return _load(paths)
+        return _load(paths, FindingLog(cap))
 
 
-def _load(paths: Sequence[str]) -> Ledger:
+def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
     files = expand(paths)
-    findings: list[Finding] = []
     raws: list[RawRecord] = []
+    size = 0
     for path, shown in files:
-        loaded = load_file(path, shown)
-        findings += loaded.findings
+        own = path.stat().st_size
+        size += own
+        if size > MAX_LEDGER_BYTES and own <= MAX_LEDGER_BYTES:  # refused before reading: memory stays bounded
+            log.add([too_large(shown, size, "the ledger's files total")])
+            continue  # (a file too large alone is refused by load_file)
+        loaded = load_file(path, shown, MAX_RECORDS - len(raws))
+        log.add(loaded.findings)
         raws += loaded.records
-    findings += duplicate_ids(raws)
+    log.add(duplicate_ids(raws))
     entries: list[tuple[Incident, RawRecord]] = []
     with progress.task("checking records", len(raws)) as done:
         for n, raw in enumerate(raws):
-            incident, problems = validate_record(raw, Incident, "incident")
-            findings += problems
+            incident, problems = validate_record(raw, Incident, "incident", log.admit)
+            log.add_admitted(problems)
             # The raw values are not needed once validated (later rules read the
             # model and the record's positions): freeing them as we go keeps the
             # peak at one copy of the ledger, not two.
@@ -173,27 +196,28 @@ def _load(paths: Sequence[str]) -> Ledger:
                 entries.append((incident, raw))
             if not n % 2000:
                 done(n)
-    findings += probable_duplicates(entries)
-    registry, shown_actors = _load_actors(actor_files(files), findings)
+    log.add(probable_duplicates(entries))
+    registry, shown_actors = _load_actors(actor_files(files), log)
     if registry is not None:
-        findings += actor_names(entries, registry)
-    findings.sort(key=lambda f: (f.path, f.line, f.col))
-    return Ledger([s for _, s in files], entries, findings, len(raws), registry, shown_actors)
+        log.add(actor_names(entries, registry))
+    findings = sorted(log.kept, key=lambda f: (f.path, f.line, f.col))
+    return Ledger([s for _, s in files], entries, findings, len(raws), registry, shown_actors,
+                  omitted=log.omitted())
 
 
-def _load_actors(files: Sequence[tuple[Path, str]], findings: list[Finding]) -> tuple[ActorRegistry | None, list[str]]:
+def _load_actors(files: Sequence[tuple[Path, str]], log: FindingLog) -> tuple[ActorRegistry | None, list[str]]:
     if not files:
         return None, []
     actors: list[tuple[Actor, RawRecord]] = []
     for path, shown in files:
         loaded = load_file(path, shown)
-        findings += loaded.findings
+        log.add(loaded.findings)
         for raw in loaded.records:
-            actor, problems = validate_record(raw, Actor, "actor")
-            findings += problems
+            actor, problems = validate_record(raw, Actor, "actor", log.admit)
+            log.add_admitted(problems)
             if actor is not None:
                 actors.append((actor, raw))
-    findings += registry_rules(actors)
+    log.add(registry_rules(actors))
     return ActorRegistry([a for a, _ in actors]), [s for _, s in files]
 
 

@@ -40,7 +40,7 @@ from yaml.events import (
 from . import progress
 from .findings import Finding, error
 from .nogc import no_gc
-from .scanner import DATE_KEYS, Path_, Pos, Unsupported, plain_value, scan_record
+from .scanner import DATE_KEYS, NumberSpelling, Path_, Pos, Unsupported, plain_value, scan_record
 
 try:  # libyaml's C parser when present; the pure-Python one otherwise.
     _Parser: Any = yaml.CSafeLoader
@@ -49,10 +49,15 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 # Findings after which the loader reads no further in the file: the file as
 # a whole is broken, as opposed to one of its records.
-STOP_RULES = frozenset({"encoding", "yaml-syntax", "not-a-list", "multiple-documents", "too-deep"})
+STOP_RULES = frozenset({"encoding", "yaml-syntax", "not-a-list", "multiple-documents", "too-deep",
+                        "too-large", "too-many-records"})
+# Bounds on what is read at all, so that memory stays bounded whatever the
+# input: 100,000 real records are about 62 MB and need about 0.9 GB.
+MAX_LEDGER_BYTES = 128_000_000
+MAX_RECORDS = 200_000
 MAX_DEPTH = 32  # a ledger needs 4 levels; anything far deeper is hostile
-__all__ = ["STOP_RULES", "LoadedFile", "Path_", "Pos", "RawRecord", "decode", "load_file", "parse_text",
-           "plain_value", "type_name"]
+__all__ = ["MAX_LEDGER_BYTES", "MAX_RECORDS", "STOP_RULES", "LoadedFile", "NumberSpelling", "Path_", "Pos",
+           "RawRecord", "decode", "load_file", "parse_text", "plain_value", "too_large", "type_name"]
 
 
 class RawRecord:
@@ -112,13 +117,22 @@ class _Stop(Exception):
     """Parsing of this file cannot go on; the finding is already recorded."""
 
 
-def load_file(path: Path, display: str | None = None) -> LoadedFile:
+def load_file(path: Path, display: str | None = None, max_records: int = MAX_RECORDS) -> LoadedFile:
     """Read and parse one ledger file; never raises for bad content."""
     shown = display if display is not None else str(path)
+    size = path.stat().st_size
+    if size > MAX_LEDGER_BYTES:
+        return LoadedFile(shown, [], [too_large(shown, size, "the file is")])
     text, finding = decode(path.read_bytes(), shown)  # the bytes are freed once decoded
     if finding is not None:
         return LoadedFile(shown, [], [finding])
-    return parse_text(text, shown)
+    return parse_text(text, shown, max_records=max_records)
+
+
+def too_large(shown: str, size: int, what: str) -> Finding:
+    return error(shown, 1, 1, "too-large",
+                 f"{what} {size / 1e6:,.1f} MB; iraqsec reads at most {MAX_LEDGER_BYTES / 1e6:,.0f} MB of "
+                 "ledger (a bound on memory), so this file was not read")
 
 
 def decode(data: bytes, path: str) -> tuple[str, Finding | None]:
@@ -137,7 +151,8 @@ def decode(data: bytes, path: str) -> tuple[str, Finding | None]:
                          f"bytes {bad} are not valid UTF-8; save the file as UTF-8")
 
 
-def parse_text(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None = None) -> LoadedFile:
+def parse_text(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None = None,
+               max_records: int = MAX_RECORDS) -> LoadedFile:
     """Records and findings of a ledger's text.
 
     One reader, two halves: each record (the lines from a `- ` at column 0
@@ -145,17 +160,19 @@ def parse_text(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | Non
     all of it, and by the strict event builder below otherwise.  Findings
     always come from the event builder: when a record it reads has any, or
     the file has document markers or directives, or text outside the
-    records, the builder reads the whole file, so every finding, and where
-    a syntax error stops the reading, is exactly libyaml's.
+    records, or more than `max_records` records, or more than
+    `_MAX_STRICT_PIECES` records the scanner does not read, the builder
+    reads the whole file, so every finding, and where a syntax error stops
+    the reading, is exactly libyaml's.
 
     With `comments` (for `fmt`), each record the scanner reads adds the
     0-based line and column of its comments' '#', relative to the record's
     first line, under that line's 0-based number."""
     with no_gc():
-        records = _scan_file(text, path, comments)
+        records = _scan_file(text, path, comments, max_records)
     if records is not None:
         return LoadedFile(path, records, [])
-    return _parse_strict(text, path)
+    return _parse_strict(text, path, max_records)
 
 
 # Anything but printable characters and LF (no tab, CR, C0/C1 controls, BOM,
@@ -165,6 +182,10 @@ _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-
                       "\U00010000-\U0010ffff]| \n| $")
 _PRINTABLE_ASCII = dict.fromkeys(range(0x20, 0x7F))
 _NO_MARKS: frozenset[Pos] = frozenset()
+# Records read by the event builder one by one before the whole file goes to
+# it in one pass instead (a file of a million `- {}` would otherwise start
+# the parser a million times).
+_MAX_STRICT_PIECES = 200
 _OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
 RECORD_START = re.compile(r"^-(?= |$)", re.MULTILINE)  # a `- ` (or `-`) line at column 0
 # A column-0 line that is not an item, a comment or blank; document markers and directives.
@@ -183,7 +204,8 @@ def _unusual_at(text: str) -> list[int] | None:
     return found or None
 
 
-def _scan_file(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None) -> list[RawRecord] | None:
+def _scan_file(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None,
+               max_records: int) -> list[RawRecord] | None:
     """The records of a ledger read record by record, or None to have the
     whole file read by the event builder."""
     starts = [m.start() for m in RECORD_START.finditer(text)]
@@ -193,17 +215,20 @@ def _scan_file(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | Non
     if any(line and not line.lstrip(" ").startswith("#") for line in head.split("\n")):
         return None  # only comments and blank lines before the first record
     with progress.task(f"reading {path}", len(text), "bytes") as done:
-        return _scan_pieces(text, path, starts, head, done, comments)
+        return _scan_pieces(text, path, starts, head, done, comments, max_records)
 
 
 def _scan_pieces(text: str, path: str, starts: list[int], head: str,
-                 done: Callable[[int], None], comments: dict[int, AbstractSet[Pos]] | None
-                 ) -> list[RawRecord] | None:
+                 done: Callable[[int], None], comments: dict[int, AbstractSet[Pos]] | None,
+                 max_records: int) -> list[RawRecord] | None:
     unusual = _unusual_at(text)
     if unusual is not None and (unusual[0] < starts[0] or any(text[at] in _OTHER_BREAKS for at in unusual)):
         return None  # libyaml counts CR, NEL, LS and PS as line breaks: lines would not match
+    if len(starts) > max_records:
+        return None  # the builder reports the limit, before the records cost memory and time
     starts.append(len(text))
     records: list[RawRecord] = []
+    built = 0  # records read by the event builder one by one
     line = head.count("\n")
     for start, end in itertools.pairwise(starts):
         odd = unusual is not None and bisect.bisect_left(unusual, start) < bisect.bisect_left(unusual, end)
@@ -217,7 +242,8 @@ def _scan_pieces(text: str, path: str, starts: list[int], head: str,
                 comments[line] = marks or _NO_MARKS  # most records have none: one shared empty set
             records.append(RawRecord(path, first, col, data, None, (text, start, end, line)))
         except Unsupported:
-            found = _strict_records(piece, path)
+            built += 1
+            found = _strict_records(piece, path) if built <= _MAX_STRICT_PIECES else None
             if found is None:
                 return None
             records.extend(_shifted(record, line) for record in found)
@@ -240,8 +266,8 @@ def _strict_records(text: str, path: str) -> list[RawRecord] | None:
     return None if loaded.findings else loaded.records
 
 
-def _parse_strict(text: str, path: str) -> LoadedFile:
-    builder = _Builder(path)
+def _parse_strict(text: str, path: str, max_records: int = MAX_RECORDS) -> LoadedFile:
+    builder = _Builder(path, max_records)
     parser = _Parser(text)
     try:
         builder.run(parser)
@@ -299,8 +325,9 @@ _SKIP = object()  # a key that was reported and whose value is dropped
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, max_records: int = MAX_RECORDS) -> None:
         self.path = path
+        self.max_records = max_records
         self.records: list[RawRecord] = []
         self.findings: list[Finding] = []
         self.stack: list[_Frame] = []
@@ -399,6 +426,8 @@ class _Builder:
             if record is not None:
                 record.data = value
                 self.records.append(record)
+                if len(self.records) > self.max_records:
+                    self._too_many(record)
             self.record = None
         elif frame.is_map:
             self._attach_to_map(frame, value, pos)
@@ -434,6 +463,15 @@ class _Builder:
         return key
 
     # -- findings ------------------------------------------------------------
+
+    def _too_many(self, record: RawRecord) -> None:
+        """Past the record limit: the file is refused whole (nothing of it is
+        checked), before the records cost memory and time."""
+        self.records.clear()
+        self._add_at((record.line, record.col), "too-many-records",
+                     f"the ledger holds more than {MAX_RECORDS:,} records, the most iraqsec reads (a bound on "
+                     "memory); this file was not checked")
+        raise _Stop
 
     def _check_props(self, event: Any) -> None:
         if event.anchor is not None:
@@ -479,7 +517,7 @@ def _type_name(value: Any) -> str:
         return "true/false"
     if isinstance(value, (dt.date, dt.datetime)):
         return "a date"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, NumberSpelling)):
         return "a number"
     if isinstance(value, list):
         return "a list"

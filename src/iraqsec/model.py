@@ -37,6 +37,15 @@ URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # line break.  Tab and newline are judged by the loader, which knows whether
 # the text was a block scalar.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# Bidirectional embedding, override and isolate controls reorder what a
+# reader sees without changing the bytes ("Trojan Source"); the marks
+# U+200E and U+200F, which Arabic text legitimately uses, are allowed.
+BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_NAMES = {
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE", "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
+}
 
 
 def today() -> dt.date:
@@ -72,6 +81,13 @@ def check_text(value: str) -> str:
             f"text contains the control character U+{ord(match.group()):04X} "
             "(terminal escape sequences included); remove it",
         )
+    bidi = BIDI_RE.search(value)
+    if bidi:
+        char = bidi.group()
+        raise _fail("bidi-control",
+                    f"text contains the bidirectional control U+{ord(char):04X} {_BIDI_NAMES[char]} at character "
+                    f"{bidi.start() + 1}, which reorders how the text is displayed; remove it (the marks U+200E "
+                    "and U+200F are allowed)")
     return value
 
 

@@ -70,20 +70,32 @@ def csv_row(incident: Incident) -> list[Any]:
 
 
 def to_csv(incidents: Iterable[Incident]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for incident in incidents:
-        writer.writerow(csv_row(incident))
-    return out.getvalue()
+    return table_to_csv(CSV_COLUMNS, (csv_row(i) for i in incidents))
 
 
 def table_to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Every CSV this tool writes goes through here, so that no cell can be
+    run by a spreadsheet as a formula (see `csv_cell`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
+
+
+# A spreadsheet runs a cell whose text starts with one of these as a formula
+# (or, for tab and CR, may shift it so that the next character does).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """Text starting like a formula gets a leading apostrophe, which every
+    common spreadsheet shows as text and does not run; numbers are left as
+    numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")

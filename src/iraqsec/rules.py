@@ -9,14 +9,14 @@ the cross-record rules look at the ledger as a whole.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from . import vocab
 from .findings import Finding, error, warning
-from .loader import Path_, RawRecord, type_name
+from .loader import NumberSpelling, Path_, RawRecord, type_name
 from .model import Actor, Incident, suggest
 
 M = TypeVar("M", bound=BaseModel)
@@ -33,31 +33,61 @@ _REQUIRED_HINT = {
 # --- one record ------------------------------------------------------------
 
 
-def validate_record(raw: RawRecord, model: type[M], kind: str) -> tuple[M | None, list[Finding]]:
-    """The validated model of a raw record, or the findings that stop it."""
+def validate_record(raw: RawRecord, model: type[M], kind: str,
+                    admit: Callable[[str], bool] | None = None) -> tuple[M | None, list[Finding]]:
+    """The validated model of a raw record, or the findings that stop it.
+
+    With `admit` (a FindingLog's), each finding's rule is offered first and
+    only admitted findings are built: a million broken records cost a count,
+    not a million messages."""
     if not isinstance(raw.data, dict):
+        if admit is not None and not admit("not-a-mapping"):
+            return None, []
         return None, [error(raw.path, raw.line, raw.col, "not-a-mapping",
                             f"each {kind} must be a mapping of keys ('id: ...'), not {type_name(raw.data)}")]
     try:
         return model.model_validate(raw.data), []
     except ValidationError as exc:
         fields = _FIELDS[kind]
-        return None, [_translate(raw, err, fields) for err in exc.errors(include_url=False)]
+        out = []
+        for err in exc.errors(include_url=False):
+            loc = _strip_tags(tuple(err["loc"]))
+            rule = _rule(err["type"], err.get("input"), loc)
+            if admit is None or admit(rule):
+                out.append(_translate(raw, err, loc, rule, fields))
+        return None, out
 
 
-def _translate(raw: RawRecord, err: Any, fields: Sequence[str]) -> Finding:
-    loc = _strip_tags(tuple(err["loc"]))
-    kind = err["type"]
-    if kind == "missing":
+def _translate(raw: RawRecord, err: Any, loc: Path_, rule: str, fields: Sequence[str]) -> Finding:
+    if rule == "missing-key":
         hint = _REQUIRED_HINT.get(str(loc[-1]), "")
         # a key missing from a nested mapping (a source) is located at that mapping
         line, col = raw.locate(loc[:-1]) if len(loc) > 1 else (raw.line, raw.col)
-        return error(raw.path, line, col, "missing-key", f"missing required key '{_label(loc)}'{hint}")
+        return error(raw.path, line, col, rule, f"missing required key '{_label(loc)}'{hint}")
     line, col = raw.locate(loc)
+    if rule == "unknown-key":
+        return error(raw.path, line, col, rule, _unknown_key(loc, fields))
+    return error(raw.path, line, col, rule, _describe(rule, err, loc))
+
+
+def _rule(kind: str, value: Any, loc: Path_) -> str:
+    """The rule id of a pydantic error (cheap: decided before any message)."""
+    if kind == "missing":
+        return "missing-key"
     if kind == "extra_forbidden":
-        return error(raw.path, line, col, "unknown-key", _unknown_key(loc, fields))
-    rule, message = _describe(kind, err, loc)
-    return error(raw.path, line, col, rule, message)
+        return "unknown-key"
+    if isinstance(value, NumberSpelling):
+        return "number-spelling"
+    if "-" in kind:  # our own validators use the rule id as the error type
+        return kind
+    if kind == "too_short" and loc and loc[-1] == "sources":
+        return "no-sources"
+    if kind in ("too_short", "too_long") and loc and loc[0] == "coordinates":
+        return "bad-coordinates"
+    return _RULES.get(kind, "bad-type")
+
+
+_RULES = {"string_too_long": "too-long", "string_too_short": "empty-text", "greater_than_equal": "bad-value"}
 
 
 def _strip_tags(loc: Path_) -> Path_:
@@ -81,22 +111,36 @@ def _unknown_key(loc: Path_, fields: Sequence[str]) -> str:
     return f"unknown key '{_label(loc)}'{hint}"
 
 
-def _describe(kind: str, err: Any, loc: Path_) -> tuple[str, str]:
-    """(rule, message) for a pydantic error that is not about presence."""
-    label, value, ctx = _label(loc), err.get("input"), err.get("ctx") or {}
-    if "-" in kind:  # our own validators use the rule id as the error type
-        return kind, f"{label}: {err['msg']}" if label else err["msg"]
-    if kind == "string_too_long":
-        return "too-long", f"{label} is {len(value):,} characters long; the limit is {ctx['max_length']:,}"
-    if kind == "string_too_short":
-        return "empty-text", f"{label} is empty; write the text or remove the key"
-    if kind == "greater_than_equal":
-        return "bad-value", f"{label} is {value}; it must be 0 or more"
-    if kind == "too_short" and loc and loc[-1] == "sources":
-        return "no-sources", "sources is empty; list the reports the record is built from"
-    if kind in ("too_short", "too_long") and loc and loc[0] == "coordinates":
-        return "bad-coordinates", "coordinates must be two numbers, [latitude, longitude]"
-    return "bad-type", f"{label} must be {_expected(kind, loc)}, not {type_name(value)}{_quote_hint(kind, value)}"
+def _describe(rule: str, err: Any, loc: Path_) -> str:
+    """The message of a pydantic error that is not about presence."""
+    kind, label, value, ctx = err["type"], _label(loc), err.get("input"), err.get("ctx") or {}
+    if rule == "number-spelling":
+        return _spelling_message(label, value, kind)
+    if rule == kind:
+        return f"{label}: {err['msg']}" if label else str(err["msg"])
+    if rule == "too-long":
+        return f"{label} is {len(value):,} characters long; the limit is {ctx['max_length']:,}"
+    if rule == "empty-text":
+        return f"{label} is empty; write the text or remove the key"
+    if rule == "bad-value":
+        return f"{label} is {value}; it must be 0 or more"
+    if rule == "no-sources":
+        return "sources is empty; list the reports the record is built from"
+    if rule == "bad-coordinates":
+        return "coordinates must be two numbers, [latitude, longitude]"
+    return f"{label} must be {_expected(kind, loc)}, not {type_name(value)}{_quote_hint(kind, value)}"
+
+
+def _spelling_message(label: str, value: NumberSpelling, kind: str) -> str:
+    """What to write instead of a YAML 1.1 number spelling."""
+    said = f"{label}: '{value.text}' is not a plain decimal number (YAML 1.1 would read it as {value.yaml11!r})"
+    if kind == "string_type":
+        return f"{said}; if it is text, put it in quotes: \"{value.text}\""
+    digits = value.text.lstrip("+").replace("_", "")
+    example = digits.lstrip("0") or "0" if digits.isdigit() else None
+    hint = f", e.g. {example}" if example is not None else ""
+    return (f"{said}; write the number in plain decimal digits, with no leading zero, sign, underscore, "
+            f"0x/0o/0b prefix or ':'{hint}")
 
 
 def _expected(kind: str, loc: Path_) -> str:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -58,9 +59,34 @@ def plain_value(text: str, as_written: bool) -> Any:
         return None if tag.endswith(":null") else text
     node = yaml.ScalarNode(tag, text)
     try:
-        return _CONSTRUCTOR.construct_object(node)
+        value = _CONSTRUCTOR.construct_object(node)
     except (yaml.YAMLError, ValueError, OverflowError):
         return text
+    if (tag.endswith(":int") and not _PLAIN_INT.fullmatch(text)) or \
+            (tag.endswith(":float") and not _PLAIN_FLOAT.fullmatch(text)):
+        return NumberSpelling(text, value)
+    return value
+
+
+# How a number is written in the format: plain decimal.  YAML 1.1 also reads
+# `010` (octal 8), `0x10`, `0b11`, `1_000`, `1:30` (sexagesimal 90), `+5`,
+# `1_0.5`; those are never read as numbers (see NumberSpelling).
+_PLAIN_INT = re.compile(r"0|-?[1-9][0-9]*")
+_PLAIN_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|-?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSpelling:
+    """A plain scalar that YAML 1.1 reads as a number but that is not
+    written in plain decimal.  It is neither text nor a number, so every
+    field refuses it (rules.py says what to write) and no command can turn
+    `killed: 010` into 8."""
+
+    text: str
+    yaml11: Any  # what YAML 1.1 would have read
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 # The same few texts (dates, counts, `null`, names starting with N or T)

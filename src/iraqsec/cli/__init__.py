@@ -29,7 +29,30 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use, and the one place
+    where whatever escapes a command becomes one line and an exit status
+    (see guard.py): no traceback ever reaches the user."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("standalone_mode", True):
+            return super().main(*args, **kwargs)
+        from .guard import guarded
+
+        kwargs["standalone_mode"] = False
+        return guarded(lambda: super(LazyGroup, self).main(*args, **kwargs))
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        from .guard import carried
+
+        with carried():  # --help and --version write while the context is made
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from .guard import carried
+
+        with carried():  # click's main would swallow a closed pipe silently
+            super().invoke(ctx)
+        return None  # so that a number main returns is always an exit status (see guard.guarded)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

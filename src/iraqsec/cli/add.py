@@ -45,7 +45,7 @@ def add(ctx: click.Context, json_file: str | None, interactive: bool | None) -> 
         raise UsageFailure(str(exc)) from None
     if json_file is not None:
         _from_json(target, json_file)
-    elif interactive or (interactive is None and sys.stdin.isatty()):
+    elif interactive or (interactive is None and sys.stdin is not None and sys.stdin.isatty()):
         _from_prompts(target)
     else:
         raise UsageFailure("no record given: pass --json FILE (or --json - to read standard input), "
@@ -69,7 +69,12 @@ def _from_json(target: Target, json_file: str) -> None:
 
 
 def _stdin_bytes() -> bytes:
-    return sys.stdin.buffer.read()
+    if sys.stdin is None:  # started with stdin closed (`<&-`)
+        raise UsageFailure("--json -: standard input is closed; pipe the JSON in or give a file")
+    try:
+        return sys.stdin.buffer.read()
+    except (OSError, ValueError) as exc:  # a closed descriptor under a live sys.stdin
+        raise UsageFailure(f"--json -: standard input cannot be read ({exc})") from None
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from dataclasses import replace
 import click
 
 from .. import gitdiff
-from ..findings import Finding, tally, visible
+from ..findings import DEFAULT_CAP, Finding, FindingLog, Omitted, omitted_lines, tally, visible
 from ..ledger import actor_files, expand
 from .common import UsageFailure, ledger_paths, load_ledger
 from .options import quiet_for_json
@@ -25,8 +25,12 @@ from .options import quiet_for_json
 @click.option("--new-since", "since", metavar="REF",
               help="Report only what records added or changed since git revision REF bring "
                    "(a pull request's own findings).")
+@click.option("--max-per-rule", "cap", type=click.IntRange(min=0), default=DEFAULT_CAP, show_default=True,
+              metavar="N", help="Show at most N findings of each rule, then one line counting the rest "
+                                "(0: show every finding).")
 @click.pass_context
-def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | None, since: str | None) -> None:
+def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | None, since: str | None,
+          cap: int) -> None:
     """Check ledger files and report every problem.
 
     With --new-since REF, each file is compared with the same file at REF and
@@ -34,23 +38,45 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
     those that involve them (a new id that duplicates an old one, ...) and
     YAML syntax errors.
 
+    Findings are shown up to --max-per-rule of each rule (first in file
+    order), then one line per rule counts the rest; the closing tally and
+    the exit status count them all.
+
     Exit status: 0 no errors, 1 errors found, 2 the check could not run."""
     chosen = ledger_paths(ctx, paths)
-    ledger = load_ledger(chosen)
+    limit = cap or None
+    # --new-since filters the findings after loading: keep them all until then.
+    ledger = load_ledger(chosen, cap=None if since is not None else limit)
     findings = [replace(f, severity="error") if strict else f for f in ledger.findings]
     note = None
     if since is not None:
         findings, note = _new_since(chosen, findings, since)
+    log = FindingLog(limit)
+    log.add(findings)
+    findings, omitted = log.kept, _merged(log.omitted(), ledger.omitted, strict)
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") else "text")
     if fmt == "json":
         click.echo(_json(findings))
     else:
         for finding in findings:
             click.echo(_github(finding) if fmt == "github" else finding.as_text())
+    for line in omitted_lines(omitted, limit):
+        click.echo(line, err=fmt != "text")
+    if fmt != "json":
         if note:
             click.echo(note, err=fmt == "github")
-        click.echo(tally(findings, ledger.record_count, len(ledger.files)), err=fmt == "github")
-    sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
+        click.echo(tally(findings, ledger.record_count, len(ledger.files), omitted), err=fmt == "github")
+    errors = any(f.severity == "error" for f in findings) or any(s == "error" for _, s in omitted)
+    sys.exit(1 if errors else 0)
+
+
+def _merged(shown: Omitted, loaded: Omitted, strict: bool) -> Omitted:
+    """Findings cut while loading and while showing, as --strict counts them."""
+    out: Omitted = {}
+    for (rule, severity), n in [*loaded.items(), *shown.items()]:
+        key = (rule, "error" if strict else severity)
+        out[key] = out.get(key, 0) + n
+    return out
 
 
 def _new_since(paths: list[str], findings: list[Finding], ref: str) -> tuple[list[Finding], str]:

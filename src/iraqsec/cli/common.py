@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from ..findings import DEFAULT_CAP
 from ..ledger import Ledger, LedgerNotFound, default_paths, load, load_cached
 from ..model import Incident
 from ..query import Filters, Record, select
@@ -30,9 +31,9 @@ def ledger_paths(ctx: click.Context, override: Sequence[str] = ()) -> list[str]:
     return default_paths(given)
 
 
-def load_ledger(paths: Sequence[str], cached: bool = False) -> Ledger:
+def load_ledger(paths: Sequence[str], cached: bool = False, cap: int | None = DEFAULT_CAP) -> Ledger:
     try:
-        return load_cached(paths) if cached else load(paths)
+        return load_cached(paths) if cached else load(paths, cap)
     except LedgerNotFound as exc:
         raise UsageFailure(str(exc)) from None
     except OSError as exc:

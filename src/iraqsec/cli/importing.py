@@ -13,6 +13,7 @@ from ..ledger import LedgerNotFound, expand
 from ..model import Incident
 from ..writer import atomic_write, dump_records, locked
 from .common import MAX_SHOWN_ERRORS, UsageFailure, ledger_paths, load_ledger
+from .guard import shorten_runs
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -79,7 +80,7 @@ def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, ou
 def _safe(message: str) -> str:
     """A message quoting CSV values, with no control character left to
     reach the terminal (an escape sequence in a cell stays inert)."""
-    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", message)
+    return shorten_runs(_CONTROL.sub("\N{REPLACEMENT CHARACTER}", message))
 
 
 def _is_ledger_file(output: Path, paths: list[str]) -> bool:

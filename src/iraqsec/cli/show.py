@@ -13,6 +13,7 @@ from ..render import incident_detail
 from ..writer import dump_record
 from .common import draw, emit, open_ledger
 from .completion import complete_ids
+from .guard import shown_value
 from .options import output_format
 
 
@@ -27,7 +28,7 @@ def show(ctx: click.Context, incident_id: str, fmt: str) -> None:
     if incident is None:
         near = suggest(incident_id, ledger.ids(), n=3)
         hint = f"; did you mean: {', '.join(near)}?" if near else "; 'iraqsec list --format ids' lists them"
-        click.echo(f"iraqsec: no incident with id '{incident_id}'{hint}", err=True)
+        click.echo(f"iraqsec: no incident with id '{shown_value(incident_id)}'{hint}", err=True)
         sys.exit(1)
     if fmt == "json":
         emit(json.dumps(plain.record_dict(incident), ensure_ascii=False, indent=2) + "\n")
