@@ -23,7 +23,7 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
@@ -394,12 +394,32 @@ def _verify(before: Sequence[str], after: str, incidents: Sequence[Incident], sh
     """Refuse a result that would change data or lose a comment (`before`:
     the comments of the file as it was)."""
     scanned: dict[int, AbstractSet[tuple[int, int]]] = {}
-    loaded = parse_text(after, shown, scanned)
-    same = not loaded.findings and len(loaded.records) == len(incidents)
-    for raw, incident in zip(loaded.records, sorted(incidents, key=sort_key), strict=False):
-        same = same and validate_record(raw, Incident, "incident")[0] == incident
-        raw.data = None  # compared one by one: never a second set of models
-    same = same and Counter(before) == Counter(_Layout.of(after, scanned).comments)
+    expected = iter(sorted(incidents, key=sort_key))
+    same, count = True, 0
+    for first_line, chunk in _chunks(after):
+        found: dict[int, AbstractSet[tuple[int, int]]] = {}
+        loaded = parse_text(chunk, shown, found)
+        scanned.update((line + first_line, marks) for line, marks in found.items())
+        same = same and not loaded.findings
+        for raw in loaded.records:
+            same = same and validate_record(raw, Incident, "incident")[0] == next(expected, None)
+            raw.data = None  # compared one by one: never a second set of models
+        count += len(loaded.records)
+    same = same and count == len(incidents) and Counter(before) == Counter(_Layout.of(after, scanned).comments)
     if not same:
         raise FormatRefused("formatting would change the records or lose a comment; the file is left as it is "
                             "(please report this with the file)")
+
+
+def _chunks(text: str, size: int = 5000) -> Iterator[tuple[int, str]]:
+    """The text in pieces of `size` records, cut before a `- ` line at column
+    0, with the 0-based number of each piece's first line.  A record reads
+    the same alone as in a file that loads (see loader.parse_text), so
+    reading the pieces one after another is reading the file, with one
+    piece's raw values in memory at a time."""
+    cuts = [m.start() for m in RECORD_START.finditer(text)][size::size]
+    line, start = 0, 0
+    for end in [*cuts, len(text)]:
+        yield line, text[start:end]
+        line += text.count("\n", start, end)
+        start = end
