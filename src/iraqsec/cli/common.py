@@ -71,6 +71,8 @@ def selected_records(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filt
     ledger = open_ledger(ctx)
     filters = _resolved(ledger, filters)
     pool: list[Record] = list(ledger.facts() or ledger.candidates(filters))
+    if filters == Filters():
+        return ledger, filters, pool  # no filter: no pass over 100,000 records
     return ledger, filters, [r for r in pool if filters.matches(r)]
 
 
