@@ -279,8 +279,9 @@ def test_usage_errors(export: Callable[..., Result], args: tuple[str, ...], mess
 
 def test_unwritable_output(export: Callable[..., Result]) -> None:
     result = export("--format", "csv", "-o", "no/such/dir/out.csv")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("Error: cannot write no/such/dir/out.csv: ")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: -o no/such/dir/out.csv is in a directory that does not exist (no/such/dir); "
+                             "create it first or give another path\n")
 
 
 def test_ledger_with_errors_is_refused(write: Callable[..., Path], run: Callable[..., Result]) -> None:

@@ -70,8 +70,6 @@ CANONICAL = """\
   tags: [x]
 
 # about the late one
-# trailing note
-# inner comment
 - id: b-late
   date: 2020-10-01
   governorate: Baghdad
@@ -83,7 +81,8 @@ CANONICAL = """\
   wounded: null
   claimed_by: []
   attributed_to: []
-  summary: "Later: one"
+  summary: "Later: one"  # trailing note
+  # inner comment
   sources:
     - https://example.org/a
   notes: |
@@ -250,10 +249,18 @@ def test_a_modeline_stays_on_top_even_touching_the_first_record() -> None:
     assert out.startswith("# yaml-language-server: $schema=x.json\n\n- id: a\n")
 
 
-def test_a_comment_touching_the_first_record_moves_with_it() -> None:
-    text = "# about z\n" + as_yaml([record("z", date="2020-09-09"), record("a")])
+def test_the_file_s_first_comment_block_is_its_header_even_touching_the_first_record() -> None:
+    text = "# SYNTHETIC ledger\n# for a test\n" + as_yaml([record("z", date="2020-09-09"), record("a")])
     out = format_text(text, "t.yaml")
-    assert out.startswith("- id: a\n")
+    assert out.startswith("# SYNTHETIC ledger\n# for a test\n\n- id: a\n")
+    assert "\n\n- id: z\n" in out
+    assert format_text(out, "t.yaml") == out
+
+
+def test_a_later_block_touching_the_first_record_moves_with_it() -> None:
+    text = "# header\n\n# about z\n" + as_yaml([record("z", date="2020-09-09"), record("a")])
+    out = format_text(text, "t.yaml")
+    assert out.startswith("# header\n\n- id: a\n")
     assert "\n\n# about z\n- id: z\n" in out
 
 
@@ -332,3 +339,174 @@ def test_a_ledger_read_back_in_several_pieces(tmp_path: Path) -> None:
         f"2020-{n % 12 + 1:02d}-{n % 28 + 1:02d}", f"r{n:05d}"))]
     assert formatted[0].summary.startswith("Record ") and formatted[0].killed is None
     assert run("fmt", "--check", str(path)).exit_code == 0
+
+
+# --- comments stay where they were written (issue 10, item 17) ---------------
+
+PLACED = """\
+# SYNTHETIC ledger for a test: the header
+# stays on top even touching a record that moves
+- id: 2020-09-07-b
+  # about the date
+  date: 2020-09-07  # the local date
+  governorate: Baghdad
+  place: Test
+  tactic: rocket
+  target_type: airport
+  target: A car park
+  killed: 0
+  wounded: 0
+  summary: Synthetic record.
+  # tags come first here
+  tags: [zeta,  # after zeta
+     # before alpha
+     alpha]  # after the list
+  sources:
+    # the wire report
+    - https://example.org/x  # archived
+    - title: Report
+      # the link
+      url: https://example.org/y
+  coordinates: [33.1, 44.2]  # approximate
+
+- id: 2020-09-06-a
+  date: 2020-09-06
+  governorate: Baghdad
+  place: Test
+  tactic: rocket
+  target_type: airport
+  target: A car park
+  killed: 0
+  wounded: 0
+  summary: Synthetic record.
+  sources: [https://example.org/z]  # one source
+"""
+PLACED_CANONICAL = """\
+# SYNTHETIC ledger for a test: the header
+# stays on top even touching a record that moves
+
+- id: 2020-09-06-a
+  date: 2020-09-06
+  governorate: Baghdad
+  place: Test
+  tactic: rocket
+  target_type: airport
+  target: A car park
+  killed: 0
+  wounded: 0
+  claimed_by: []
+  attributed_to: []
+  summary: Synthetic record.
+  sources:  # one source
+    - https://example.org/z
+
+- id: 2020-09-07-b
+  # about the date
+  date: 2020-09-07  # the local date
+  governorate: Baghdad
+  place: Test
+  coordinates: [33.1, 44.2]  # approximate
+  tactic: rocket
+  target_type: airport
+  target: A car park
+  killed: 0
+  wounded: 0
+  claimed_by: []
+  attributed_to: []
+  summary: Synthetic record.
+  sources:
+    # the wire report
+    - https://example.org/x  # archived
+    - title: Report
+      # the link
+      url: https://example.org/y
+  # tags come first here
+  tags:
+    - zeta  # after zeta
+    # before alpha
+    - alpha  # after the list
+"""
+
+
+def test_comments_stay_beside_their_keys_and_list_items(tmp_path: Path) -> None:
+    path = tmp_path / "incidents.yaml"
+    path.write_text(PLACED, encoding="utf-8")
+    result = run("fmt", str(path))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert path.read_text(encoding="utf-8") == PLACED_CANONICAL
+    assert run("fmt", "--check", str(path)).exit_code == 0
+
+
+def test_a_comment_after_a_value_written_on_several_lines_goes_above_its_key() -> None:
+    long = " ".join(["word"] * 40)
+    text = as_yaml([record("a")]).replace("  summary: ", "  # about the summary\n  summary: ", 1)
+    text = re.sub(r"  summary: .*\n", f"  summary: {long}  # after the summary\n", text)
+    out = format_text(text, "t.yaml")
+    assert "  # about the summary\n  # after the summary\n  summary: word word" in out
+    assert format_text(out, "t.yaml") == out
+
+
+def test_a_comment_on_a_key_fmt_leaves_out_goes_above_the_next_key() -> None:
+    text = as_yaml([record("a")]).replace("  summary: ", "  # no tags yet\n  tags: []\n  summary: ", 1)
+    out = format_text(text, "t.yaml")
+    assert "  # no tags yet\n  summary: " in out
+
+
+KEYS = ("date", "governorate", "place", "tactic", "target_type", "target", "killed", "wounded", "summary",
+        "sources", "claimed_by", "attributed_to", "notes", "tags", "coordinates", "target_country")
+
+
+@st.composite
+def commented_ledgers(draw: st.DrawFn) -> tuple[str, dict[str, str], list[int]]:
+    """A ledger whose keys are in a random order, with a comment before some
+    keys and after some one-line values, each naming its record and key.
+    Returns the text, each comment's expected place: 'before KEY' or
+    'after KEY' (after a value written on one line, else before its key),
+    and the records' numbers in the order fmt sorts them."""
+    records = draw(st.lists(incidents(), min_size=1, max_size=4, unique_by=lambda i: i.id))
+    rng = random.Random(draw(st.integers(0, 2**16)))
+    parts, expected = [], {}
+    for n, incident in enumerate(records):
+        fields = list(writer.record_fields(incident).items())
+        rng.shuffle(fields)
+        lines = []
+        for k, (key, value) in enumerate(fields):
+            written = f"{'- ' if k == 0 else '  '}{key}:{writer._value(key, value, '  ')}"
+            if k and rng.random() < 0.4:
+                lines.append(f"  # r{n} before {key}")
+                expected[f"# r{n} before {key}"] = f"before {key}"
+            if "\n" not in written and not written.endswith((" |", "|-", "|+")) and rng.random() < 0.4:
+                written += f"  # r{n} after {key}"
+                expected[f"# r{n} after {key}"] = f"after {key}"
+            lines.append(written)
+        parts.append("\n".join(lines) + "\n")
+    order = sorted(range(len(records)), key=lambda n: sort_key(records[n]))
+    return "\n".join(parts), expected, order
+
+
+def _key_of(line: str) -> str | None:
+    match = re.match(r"(?:- |  )([a-z_]+):", line)
+    return match.group(1) if match else None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(commented_ledgers())
+def test_every_comment_stays_beside_the_key_it_was_written_at(case: tuple[str, dict[str, str], list[int]]) -> None:
+    text, expected, order = case
+    out = format_text(text, "t.yaml")
+    lines = out.split("\n")
+    for number, line in enumerate(lines):
+        found = re.search(r"# r\d+ (before|after) [a-z_]+$", line)
+        if found is None:
+            continue
+        comment = found.group(0)
+        place, key = expected.pop(comment).split(" ")
+        if place == "after" and not line.lstrip().startswith("#"):
+            at = number  # still after its value, on the key's line
+        else:  # above its key
+            at = next(n for n in range(number + 1, len(lines)) if not lines[n].lstrip().startswith("#"))
+        assert _key_of(lines[at]) == key, (comment, lines[at])
+        record_number = sum(1 for lin in lines[: at + 1] if lin.startswith("- ")) - 1
+        assert comment.startswith(f"# r{order[record_number]} "), (comment, record_number)  # in its own record
+    assert expected == {}  # no comment lost
+    assert format_text(out, "t.yaml") == out

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ledger as ledger_mod
-from . import vocab, writer
+from . import outputs, vocab, writer
 from .findings import Finding, error
 from .loader import STOP_RULES, Path_, RawRecord, decode, parse_text
 from .model import Incident
@@ -70,8 +70,10 @@ def choose_target(given: Sequence[str], environ: Mapping[str, str] | None = None
                               "pass -f PATH naming the ledger file to write")
         first, shown = inside, os.path.join(shown, "incidents.yaml")
     refuse_shipped(first, shown, shipped_fallback(given, env))
-    if not first.exists() and not first.parent.is_dir():
-        raise TargetError(f"{shown}: no such file, and no directory to create it in")
+    try:  # a regular file (through a link, its target), or a new one in an existing directory
+        outputs.resolve(str(first))
+    except outputs.OutputRefused as exc:
+        raise TargetError(f"{shown}: {exc.reason}") from None
     return Target(first, shown, tuple(paths))
 
 

@@ -1,8 +1,9 @@
 """Exporting incidents to the formats analysts use elsewhere.
 
 Text formats are built as strings (`render`); the SQLite database is built
-in a temporary directory and then moved into place with `atomic_write`, so
-that a reader never sees a half-written database.
+in a temporary directory and its bytes then written by the output path rule
+(`outputs.py`: atomically, to a regular file), so that a reader never sees
+a half-written database.
 
 Choices made here, documented in `docs/interop.md`:
 
@@ -32,7 +33,6 @@ from typing import Any
 from . import plain
 from .model import Actor, Incident, Source
 from .plain import markdown_cell
-from .writer import atomic_write
 
 FORMATS: tuple[str, ...] = ("csv", "json", "ndjson", "geojson", "sqlite", "markdown")
 # File name endings that name a format when --format is not given.
@@ -244,7 +244,3 @@ def sqlite_bytes(incidents: Sequence[Incident], actors: Sequence[Actor]) -> byte
             conn.close()
         return path.read_bytes()
 
-
-def write_sqlite(path: Path, incidents: Sequence[Incident], actors: Sequence[Actor]) -> None:
-    """Replace `path` atomically with a database of the incidents."""
-    atomic_write(path, sqlite_bytes(incidents, actors))

@@ -4,12 +4,15 @@ The records are rewritten by `writer.dump_record` (keys in the contract's
 order, two-space indentation, the writer's quoting), sorted by date then id
 and separated by one blank line.  Comments are kept at the text level:
 
-* the header stays on top: the comments at the top of the file, down to
-  the last blank line before the first record, and any block holding a
+* the header stays on top: the first block of comments at the top of the
+  file (even touching the first record), every later block down to the last
+  blank line before the first record, and any block holding a
   `# yaml-language-server: $schema=...` line, `%YAML` or `---`;
-* comment lines between two records belong to the record that follows, and
-  comments inside a record (whole-line or after a value) move above it, so
+* comment lines between two records belong to the record that follows, so
   each comment travels with its record when the records are sorted;
+* a comment inside a record stays where it was written relative to the key
+  or list item it precedes (a whole line) or follows (after a value), when
+  the keys are put in the contract's order: see `_commented_record`;
 * comments after the last record stay at the bottom.
 
 A file with errors is never formatted, and the result is checked before it
@@ -37,7 +40,7 @@ from yaml.events import (
 
 from . import progress, writer
 from .findings import Finding, FindingLog
-from .loader import RECORD_START, decode, parse_text
+from .loader import RECORD_START, Path_, RawRecord, decode, parse_text
 from .model import Incident
 from .nogc import no_gc
 from .query import sort_key
@@ -84,24 +87,31 @@ def format_text(text: str, shown: str) -> str:
 
 def _format_text(text: str, shown: str) -> str:
     scanned: dict[int, AbstractSet[tuple[int, int]]] = {}  # the comments the loader's scanner finds on the way
-    incidents = _valid_records(text, shown, scanned)
-    layout = _Layout.of(text, scanned)
+    valid = _valid_records(text, shown, scanned)
+    incidents = [incident for incident, _ in valid]
+    first_stays = bool(incidents) and min(incidents, key=sort_key) is incidents[0]
+    layout = _Layout.of(text, first_stays, scanned)
     if len(layout.owned) != len(incidents):  # pragma: no cover - the loader and the parser disagree
         raise FormatRefused("the file's records could not be told apart; the file is left as it is")
-    blocks = sorted(zip(incidents, layout.owned, strict=True), key=lambda pair: sort_key(pair[0]))
-    written = []
-    with progress.task(f"formatting {shown}", len(blocks)) as done:
-        for n, (incident, comments) in enumerate(blocks):
-            written.append((_comment_block(comments), writer.dump_record(incident)))
+    records = []
+    with progress.task(f"formatting {shown}", len(valid)) as done:
+        for n, ((incident, raw), comments, start) in enumerate(zip(valid, layout.owned, layout.starts, strict=True)):
+            above = [c for c in comments if c.line < start]
+            extra, body = _commented_record(incident, raw, [c for c in comments if c.line >= start])
+            records.append((incident, _comment_block(above) + extra, body))
             if not n % 2000:
                 done(n)
-    out = _assemble(layout.header, written, _comment_block(layout.footer))
-    del written, blocks  # the pieces are in `out` now: free them before reading it back
+    del valid  # the raw records (and their positions) are done with
+    records.sort(key=lambda entry: sort_key(entry[0]))
+    out = _assemble(layout.header, [(comments, body) for _, comments, body in records],
+                    _comment_block(layout.footer))
+    del records  # the pieces are in `out` now: free them before reading it back
     _verify(layout.comments, out, incidents, shown)
     return out
 
 
-def _valid_records(text: str, shown: str, scanned: dict[int, AbstractSet[tuple[int, int]]]) -> list[Incident]:
+def _valid_records(text: str, shown: str, scanned: dict[int, AbstractSet[tuple[int, int]]]
+                   ) -> list[tuple[Incident, RawRecord]]:
     loaded = parse_text(text, shown, scanned)
     log = FindingLog()  # a million broken records are counted, not each built
     log.add(loaded.findings)
@@ -110,9 +120,9 @@ def _valid_records(text: str, shown: str, scanned: dict[int, AbstractSet[tuple[i
     for raw in loaded.records:
         incident, problems = validate_record(raw, Incident, "incident", log.admit)
         log.add_admitted(problems)
-        raw.data = None  # one copy of the ledger at a time: the raw values are done with
+        raw.data = None  # one copy of the ledger at a time: the raw values are done with (positions stay)
         if incident is not None:
-            incidents.append(incident)
+            incidents.append((incident, raw))
     errors = sorted(f for f in log.kept if f.severity == "error")
     if errors:
         total = sum(n for (_, severity), n in log.counts.items() if severity == "error")
@@ -128,6 +138,8 @@ class _Comment:
     line: int  # 0-based
     text: str  # from '#' to the end of the line, trailing space removed
     after_blank: bool  # a whole-line comment with a blank line above it
+    col: int = 0  # 0-based
+    whole: bool = True  # alone on its line (else after a value)
 
 
 @dataclass
@@ -137,14 +149,16 @@ class _Layout:
     header: list[str]
     owned: list[list[_Comment]]  # per record, in file order
     footer: list[_Comment]
+    starts: list[int]  # the first line of each record, 0-based
     comments: list[str]  # every comment's text, in file order
 
     @classmethod
-    def of(cls, text: str, scanned: dict[int, AbstractSet[tuple[int, int]]] | None = None) -> _Layout:
+    def of(cls, text: str, first_stays: bool = True,
+           scanned: dict[int, AbstractSet[tuple[int, int]]] | None = None) -> _Layout:
         comments, records, lines = _record_comments(text, scanned or {})
         texts = [c.text for c in comments]
         if not records:
-            return cls(_header_lines(lines, len(lines), comments), [], [], texts)
+            return cls(_header_lines(lines, len(lines), comments), [], [], [], texts)
         first = records[0][0]
         ends = [end for _, end in records]
         owned: list[list[_Comment]] = [[] for _ in records]
@@ -155,10 +169,10 @@ class _Layout:
                 continue
             index = bisect.bisect_left(ends, comment.line)  # the first record ending at or after it
             (footer if index == len(ends) else owned[index]).append(comment)
-        header_end, to_first = _split_header(lines, first, early)
+        header_end, to_first = _split_header(lines, first, early, first_stays)
         owned[0][:0] = to_first
         header = _header_lines(lines, header_end, [c for c in early if c not in to_first])
-        return cls(header, owned, footer, texts)
+        return cls(header, owned, footer, [start for start, _ in records], texts)
 
 
 _Marks = list[tuple[int, int]]  # (line, column) of comments' '#', 0-based
@@ -302,15 +316,21 @@ def _comments(lines: Sequence[str], marks: Sequence[tuple[int, int]], first: int
         text = lines[number]
         whole = not text[:col].strip()
         above_blank = whole and number + first > 0 and number > 0 and not lines[number - 1].strip()
-        out.append(_Comment(number + first, text[col:].rstrip(), above_blank))
+        out.append(_Comment(number + first, text[col:].rstrip(), above_blank, col, whole))
     return out
 
 
-def _split_header(lines: Sequence[str], first: int, early: Sequence[_Comment]) -> tuple[int, list[_Comment]]:
+def _split_header(lines: Sequence[str], first: int, early: Sequence[_Comment],
+                  first_stays: bool) -> tuple[int, list[_Comment]]:
     """(end of the header, comments of the first record).  The last block of
     the leading lines goes with the first record when it touches it (no
     blank line between) and holds no modeline, directive or '---'; the
-    rest is the header, which fmt always ends with a blank line."""
+    rest is the header, which fmt always ends with a blank line.
+
+    The first block of the file touching the first record is ambiguous: it
+    is the header when that record moves (a header stays on top), and stays
+    with the record when the record stays first (both readings agree, and
+    a formatted file reads back the same way)."""
     blocks: list[list[int]] = []
     for number in range(first):
         if not lines[number].strip():
@@ -319,6 +339,8 @@ def _split_header(lines: Sequence[str], first: int, early: Sequence[_Comment]) -
             blocks[-1].append(number)
         else:
             blocks.append([number])
+    if blocks and len(blocks) < 2 and not first_stays:
+        return first, []  # the file's first block is its header, even touching the first record
     if not blocks or blocks[-1][-1] != first - 1:
         return first, []
     last = blocks[-1]
@@ -359,6 +381,82 @@ def _comment_block(comments: Sequence[_Comment]) -> list[str]:
 def comment_texts(text: str) -> list[str]:
     """Every comment of a (parsable) file, in order."""
     return _Layout.of(text).comments
+
+
+# --- comments inside a record ----------------------------------------------
+
+
+def _commented_record(incident: Incident, raw: RawRecord, comments: Sequence[_Comment]) -> tuple[list[str], str]:
+    """(comments that go above the record, the record's text with the others
+    kept in place).  Each comment is anchored to a key or list item of the
+    record (`_anchor`) and put back beside it in the canonical text:
+
+    * a whole-line comment goes on its own line above the key or item it
+      preceded, at that line's indentation;
+    * a comment after a value stays after it on the same line when the value
+      is written on one line, else it goes on its own line above the key;
+    * a list written `[a, b]` that holds a comment between its items is
+      written one item a line, so that the comment stays between them.
+
+    A comment whose key the canonical layout leaves out (an empty `tags`)
+    goes above the next key written, or above the record."""
+    if not comments:
+        return [], writer.dump_record(incident)
+    order = sorted(raw.positions, key=lambda p: (raw.positions[p], len(p)))
+    anchors = [_anchor(comment, order, raw.positions) for comment in comments]
+    block = frozenset(str(path[0]) for path, trailing in anchors
+                      if len(path) > 1 and isinstance(path[1], int) and path[0] in ("tags", "coordinates"))
+    text = writer.dump_record(incident, block)
+    positions = parse_text(text, "formatted").records[0].positions
+    lines = text.split("\n")[:-1]
+    starts = {line - 1 for line, _ in positions.values()}
+    above: dict[int, list[str]] = {}
+    after: dict[int, str] = {}
+    extra: list[str] = []
+    for comment, (path, trailing) in zip(comments, anchors, strict=True):
+        written = [p for p in order[order.index(path):] if p in positions] if path in order else []
+        if not written:
+            extra.append(comment.text)
+            continue
+        line = positions[written[0]][0] - 1
+        # a value on one line: the next line starts another key or item, or the record ends
+        one_line = line + 1 in starts or line + 1 == len(lines)
+        if trailing and written[0] == path and one_line and line not in after:
+            after[line] = comment.text
+        else:
+            indent = "" if line == 0 else lines[line][: len(lines[line]) - len(lines[line].lstrip())]
+            above.setdefault(line, []).append(indent + comment.text)
+    out = [*(c for n, line in enumerate(lines) for c in [*above.get(n, []), line + _after(after.get(n))])]
+    return extra, "\n".join(out) + "\n"
+
+
+def _after(comment: str | None) -> str:
+    return f"  {comment}" if comment else ""
+
+
+def _anchor(comment: _Comment, order: Sequence[Path_], positions: dict[Path_, tuple[int, int]]) -> (
+        tuple[Path_, bool]):
+    """(the key or item a comment belongs to, whether it follows it on its
+    line).  A whole-line comment belongs to the first key or item after it;
+    a comment after a value to the last one starting before it.  A comment
+    after the last items of a list on that line follows the whole list (the
+    key, when the list is written on the key's line)."""
+    where = (comment.line + 1, comment.col + 1)  # positions are 1-based
+    if comment.whole:
+        following = [p for p in order if positions[p] > where]
+        return (following[0] if following else (), False)
+    preceding = [p for p in order if positions[p] <= where]
+    if not preceding:
+        return (), False
+    path = preceding[-1]
+    index = path[-1] if path else None
+    if isinstance(index, int):
+        parent = path[:-1]
+        items = {int(p[-1]): p for p in order if len(p) == len(path) and p[:-1] == parent and isinstance(p[-1], int)}
+        if all(positions[p][0] == where[0] for n, p in items.items() if n >= index):
+            # after the end of the list: of a list written on its key's line, after the key
+            path = parent if positions.get(parent, (0, 0))[0] == where[0] else items[max(items)]
+    return path, True
 
 
 # --- the result --------------------------------------------------------------
@@ -405,7 +503,7 @@ def _verify(before: Sequence[str], after: str, incidents: Sequence[Incident], sh
             same = same and validate_record(raw, Incident, "incident")[0] == next(expected, None)
             raw.data = None  # compared one by one: never a second set of models
         count += len(loaded.records)
-    same = same and count == len(incidents) and Counter(before) == Counter(_Layout.of(after, scanned).comments)
+    same = same and count == len(incidents) and Counter(before) == Counter(_Layout.of(after, True, scanned).comments)
     if not same:
         raise FormatRefused("formatting would change the records or lose a comment; the file is left as it is "
                             "(please report this with the file)")

@@ -6,8 +6,8 @@ scalars where YAML reads them back as the same text, double quotes (JSON
 escapes) otherwise, long text wrapped at spaces so that pull-request diffs
 stay readable.  Every string round-trips exactly.
 
-Writes are atomic (temporary file in the same directory, fsync, rename,
-fsync of the directory) and serialised by a lock file next to the ledger.
+Writes are atomic and go to regular files only (`outputs.atomic_write`,
+re-exported here), serialised by a lock file next to the ledger.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,10 @@ import yaml
 
 from . import plain
 from .model import CONTROL_RE, Incident
+from .outputs import PAUSE_ENV, atomic_write, remove_stale_temporaries
 from .scanner import IMPLICIT_START
+
+__all__ = ["PAUSE_ENV", "atomic_write"]  # the writers' names, kept where callers import them
 
 WIDTH = 88
 INDENT = "  "
@@ -80,8 +82,9 @@ def _wrapped(text: str, first_width: int, indent: str) -> str:
     return ("\n" + indent).join(lines)
 
 
-def _value(key: str, value: Any, indent: str) -> str:
-    """The text after `key:` for one value (including a leading space or newline)."""
+def _value(key: str, value: Any, indent: str, block: bool = False) -> str:
+    """The text after `key:` for one value (including a leading space or newline).
+    `block`: a list one item a line, never `[a, b]` (fmt keeps comments there)."""
     if value is None:
         return " null"
     if isinstance(value, bool):
@@ -93,7 +96,7 @@ def _value(key: str, value: Any, indent: str) -> str:
     if isinstance(value, str):
         return _text(value, WIDTH - len(indent) - len(key) - 2, indent + INDENT)
     if isinstance(value, (list, tuple)):
-        return _list(key, value, indent)
+        return _list(key, value, indent, block)
     raise TypeError(f"cannot write {type(value).__name__}")  # pragma: no cover - models hold no other types
 
 
@@ -134,12 +137,15 @@ def _literal(text: str, indent: str) -> str:
     return f" |{indicator}{chomp}\n" + "\n".join(lines)
 
 
-def _list(key: str, items: Sequence[Any], indent: str) -> str:
+def _list(key: str, items: Sequence[Any], indent: str, block: bool = False) -> str:
     if not items:
         return " []"
-    if key == "coordinates" or all(isinstance(i, (int, float)) for i in items):
+    numbers = key == "coordinates" or all(isinstance(i, (int, float)) for i in items)
+    if numbers and block:
+        return "".join(f"\n{indent}{INDENT}- {i!r}" for i in items)
+    if numbers:
         return " [" + ", ".join(repr(i) for i in items) + "]"
-    if key == "tags" and all(isinstance(i, str) and _plain_ok(i) for i in items):
+    if key == "tags" and not block and all(isinstance(i, str) and _plain_ok(i) for i in items):
         inline = " [" + ", ".join(items) + "]"
         if len(indent) + len(key) + len(inline) < WIDTH:
             return inline
@@ -167,13 +173,14 @@ def record_fields(incident: Incident) -> dict[str, Any]:
             if key in ("killed", "wounded") or not (value is None or (key == "tags" and value == []))}
 
 
-def dump_record(incident: Incident) -> str:
-    """One record in the canonical layout, ending with a newline."""
+def dump_record(incident: Incident, block: frozenset[str] = frozenset()) -> str:
+    """One record in the canonical layout, ending with a newline; the lists
+    of the keys in `block` one item a line."""
     fields = record_fields(incident)
     lines = []
     for i, (key, value) in enumerate(fields.items()):
         lead = "- " if i == 0 else INDENT
-        lines.append(f"{lead}{key}:{_value(key, value, INDENT)}")
+        lines.append(f"{lead}{key}:{_value(key, value, INDENT, key in block)}")
     return "\n".join(lines) + "\n"
 
 
@@ -197,60 +204,22 @@ def join_records(texts: Sequence[str]) -> str:
 # --- files -----------------------------------------------------------------
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a reader (or a crash) sees the old
-    file or the new one, never a torn one."""
-    directory = path.parent if str(path.parent) else Path(".")
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        _pause_for_tests()
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(directory)
-
-
-# A test hook: seconds to sleep between writing the temporary file and the
-# rename, so that a test can kill a writer inside that window (see
-# tests/test_add_processes.py).  Unset in normal use.
-PAUSE_ENV = "IRAQSEC_TEST_PAUSE_BEFORE_RENAME"
-
-
-def _pause_for_tests() -> None:
-    pause = os.environ.get(PAUSE_ENV)
-    if pause:
-        import time
-
-        time.sleep(float(pause))
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can open a directory
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def lock_path(path: Path) -> Path:
-    return path.parent / f".{path.name}.lock"
+    """The lock file of a ledger file, beside the file itself: a link to the
+    ledger and the ledger's own path share one lock."""
+    real = Path(os.path.realpath(path))
+    return real.parent / f".{real.name}.lock"
 
 
 @contextlib.contextmanager
 def locked(path: Path, timeout: float = 60.0) -> Iterator[None]:
-    """Hold the ledger's lock file: one writer at a time, across processes."""
+    """Hold the ledger's lock file: one writer at a time, across processes.
+    Holding it, remove the temporary files a killed writer of this file left
+    (no other writer of it can be running now)."""
     from filelock import FileLock  # imported here: only writers need it
 
     with FileLock(str(lock_path(path)), timeout=timeout):
+        remove_stale_temporaries(Path(os.path.realpath(path)))
         yield
 
 

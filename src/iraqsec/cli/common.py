@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import click
@@ -13,8 +12,8 @@ import click
 from ..findings import DEFAULT_CAP
 from ..ledger import Ledger, LedgerNotFound, default_paths, load, load_cached
 from ..model import Incident
+from ..outputs import Output, write
 from ..query import Filters, Record, select
-from ..writer import atomic_write
 from .options import resolve_actors
 
 MAX_SHOWN_ERRORS = 10
@@ -91,7 +90,7 @@ def emit(text: str) -> None:
     click.echo(text, nl=False)
 
 
-def draw(renderables: Sequence[Any], save_svg: str | None = None, save_html: str | None = None,
+def draw(renderables: Sequence[Any], save_svg: Output | None = None, save_html: Output | None = None,
          title: str = "iraqsec") -> None:
     """Print to the terminal and save exactly that drawing when asked.  A
     callable is a drawing that chooses its layout for the width; a `Whole`
@@ -108,6 +107,19 @@ def draw(renderables: Sequence[Any], save_svg: str | None = None, save_html: str
     # rich pads every cell to its column's width; trailing blanks are noise in a pipe or a diff
     click.echo("\n".join(line.rstrip() for line in buffer.getvalue().split("\n")), nl=False)
     if save_svg:
-        atomic_write(Path(save_svg), out.export_svg(title=title, clear=False).encode("utf-8"))
+        save(save_svg, out.export_svg(title=title, clear=False).encode("utf-8"))
     if save_html:
-        atomic_write(Path(save_html), out.export_html(clear=False).encode("utf-8"))
+        save(save_html, out.export_html(clear=False).encode("utf-8"))
+
+
+def save(output: Output, data: bytes) -> None:
+    """Write a checked output (cli/output_paths.py checked it before the
+    work); a write that still fails, a full disk say, is one clear line and
+    exit 1, and leaves the old file as it was."""
+    if output.is_stdout:
+        write(output, data)  # a closed pipe or a full disk: the root guard's one line, as for every command
+        return
+    try:
+        write(output, data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from .. import export as formats
+from ..outputs import Output
 from ..query import Filters
-from ..writer import atomic_write
-from .common import UsageFailure, selected
+from .common import UsageFailure, save, selected
 from .options import filter_options
+from .output_paths import output_option
 
 
 @click.command()
@@ -20,12 +20,12 @@ from .options import filter_options
 @click.option("--format", "fmt", type=click.Choice(formats.FORMATS), default=None,
               help="Output format. Default: implied by the -o file name (.csv, .json, .ndjson/.jsonl, "
                    ".geojson, .sqlite/.sqlite3/.db, .md).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (atomically) instead of standard output; required for sqlite.")
+@output_option("Write to this regular file (replaced atomically; a link is followed) instead of standard output; "
+               "- is standard output. Required for sqlite unless standard output is redirected.")
 @click.option("--excel", is_flag=True,
               help="csv only: start with a UTF-8 byte-order mark so that Excel reads non-Latin text correctly.")
 @click.pass_context
-def export(ctx: click.Context, filters: Filters, fmt: str | None, output: Path | None, excel: bool) -> None:
+def export(ctx: click.Context, filters: Filters, fmt: str | None, output: Output | None, excel: bool) -> None:
     """Export incidents as csv, json, ndjson, geojson, sqlite or markdown.
 
     GeoJSON holds only incidents with coordinates; how many were left out
@@ -33,58 +33,37 @@ def export(ctx: click.Context, filters: Filters, fmt: str | None, output: Path |
     fmt = _chosen_format(fmt, output)
     if excel and fmt != "csv":
         raise UsageFailure("--excel applies to --format csv only")
-    if fmt == "sqlite" and output is None:
-        raise UsageFailure("--format sqlite writes a database file; give its path with -o PATH")
+    if fmt == "sqlite" and (output is None or (output.is_stdout and sys.stdout.isatty())):
+        # a database is binary: asked for by name, or -o - into a pipe or file, never onto a terminal
+        raise UsageFailure("--format sqlite writes a database file; give its path with -o PATH "
+                           "(or -o - with standard output redirected)")
+    output = output or Output("-", None)
     ledger, _, chosen = selected(ctx, filters)  # actor aliases resolved as in `list`
-    if output is not None and _overwrites_ledger(output, [*ledger.files, *ledger.actor_files]):
-        raise UsageFailure(f"{output} is a file of the ledger; export to another file")
     if fmt == "sqlite":
-        assert output is not None
         actors = ledger.registry.actors if ledger.registry else []
-        _write(output, lambda: formats.write_sqlite(output, chosen, actors))
+        save(output, formats.sqlite_bytes(chosen, actors))
         _done(len(chosen), output, fmt)
         return
     text, left_out = formats.render(fmt, chosen, excel=excel)
     if left_out:
         noun = "incident" if left_out == 1 else "incidents"
         click.echo(f"iraqsec: {left_out} {noun} without coordinates left out of the GeoJSON", err=True)
-    data = text.encode("utf-8")
-    if output is None:
-        _to_stdout(data)
-        return
-    _write(output, lambda: atomic_write(output, data))
+    save(output, text.encode("utf-8"))  # exact bytes (a BOM, CRLF line ends) whatever the terminal's encoding
     _done(len(chosen) - left_out, output, fmt)
 
 
-def _overwrites_ledger(output: Path, files: list[str]) -> bool:
-    target = output.resolve()
-    return any(Path(f).resolve() == target for f in files)
-
-
-def _to_stdout(data: bytes) -> None:
-    """Exact bytes (a BOM, CRLF line ends) whatever the terminal's encoding."""
-    sys.stdout.flush()
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
-
-
-def _chosen_format(fmt: str | None, output: Path | None) -> str:
+def _chosen_format(fmt: str | None, output: Output | None) -> str:
     if fmt is not None:
         return fmt
-    implied = formats.format_for(output) if output is not None else None
+    implied = formats.format_for(Path(output.given)) if output is not None and output.target else None
     if implied is None:
         raise UsageFailure("give --format (csv, json, ndjson, geojson, sqlite or markdown), or an -o file name "
                            "ending in .csv, .json, .ndjson, .geojson, .sqlite or .md")
     return implied
 
 
-def _write(path: Path, write: Callable[[], None]) -> None:
-    try:
-        write()
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _done(count: int, path: Path, fmt: str) -> None:
+def _done(count: int, output: Output, fmt: str) -> None:
+    if output.is_stdout:
+        return
     noun = "incident" if count == 1 else "incidents"
-    click.echo(f"iraqsec: wrote {count} {noun} to {path} ({fmt})", err=True)
+    click.echo(f"iraqsec: wrote {count} {noun} to {output} ({fmt})", err=True)

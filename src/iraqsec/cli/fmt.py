@@ -26,9 +26,11 @@ def fmt(ctx: click.Context, paths: tuple[str, ...], check: bool) -> None:
     """Rewrite ledger files in the canonical layout.
 
     Keys in the contract's order, two-space indentation, one way of quoting,
-    records sorted by date then id with one blank line between them; comments
-    move with the record they precede.  The data never changes, and a file
-    with errors is left as it is.  Default: the ledger in force.
+    records sorted by date then id with one blank line between them.  A
+    comment stays where it was written: above the record, key or list item
+    it precedes, or after the value it follows; the header stays on top.
+    The data never changes, and a file with errors is left as it is.
+    Default: the ledger in force.
 
     Exit status: 0 done (or, with --check, already canonical), 1 a file has
     errors (or, with --check, is not canonical), 2 the command could not run."""

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import click
 
 from .. import acled, authoring
-from ..ledger import LedgerNotFound, expand
 from ..model import Incident
+from ..outputs import Output
 from ..writer import atomic_write, dump_records, locked
-from .common import MAX_SHOWN_ERRORS, UsageFailure, ledger_paths, load_ledger
+from .common import MAX_SHOWN_ERRORS, UsageFailure, ledger_paths, load_ledger, save
 from .guard import shorten_runs
+from .output_paths import output_option
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -29,14 +29,14 @@ def import_() -> None:
 @click.option("--all-types", is_flag=True,
               help="Keep every event type; by default only Battles, Explosions/Remote violence and "
                    "Violence against civilians.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the new records to this file (atomically) instead of standard output.")
+@output_option("Write the new records to this regular file (atomically; a link is followed) instead of standard "
+               "output; - is standard output.", ledger_hint="; use --append to add to it")
 @click.option("--force", is_flag=True, help="With -o: replace the file if it exists.")
 @click.option("--append", is_flag=True,
               help="Add the new records to the ledger file 'iraqsec add' writes to (the first -f file), "
                    "in date order, under its lock.")
 @click.pass_context
-def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, output: Path | None, force: bool,
+def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, output: Output | None, force: bool,
            append: bool) -> None:
     """Import the events of an ACLED CSV export as ledger records.
 
@@ -47,7 +47,7 @@ def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, ou
         raise UsageFailure("-o and --append exclude each other: write to a file or append to the ledger")
     if force and output is None:
         raise UsageFailure("--force applies with -o only")
-    if output is not None and output.exists() and not force:
+    if output is not None and output.target is not None and output.target.exists() and not force:
         raise UsageFailure(f"{output} exists; give --force to replace it, or --append to add to the ledger")
     conversion = _convert(csv_file, country, all_types)
     shown = str(csv_file)
@@ -57,23 +57,12 @@ def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, ou
         fresh, known, target = _append(ctx, conversion.incidents)
         _report(shown, conversion, len(fresh), known, country, f"added in date order to {target}")
         return
-    paths = ledger_paths(ctx)
-    if output is not None and _is_ledger_file(output, paths):
-        raise UsageFailure(f"{output} is a file of the ledger in force; use --append to add to it")
-    ledger = load_ledger(paths)
+    ledger = load_ledger(ledger_paths(ctx))
     fresh, known = acled.new_incidents(conversion.incidents, ledger.incidents)
     text = dump_records(fresh)
-    if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the terminal's encoding
-        sys.stdout.buffer.flush()
-        where = "written to standard output"
-    else:
-        try:
-            atomic_write(output, text.encode("utf-8"))
-        except OSError as exc:
-            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
-        where = f"written to {output}"
+    output = output or Output("-", None)
+    save(output, text.encode("utf-8"))  # UTF-8 whatever the terminal's encoding
+    where = f"written to {output}"
     _report(shown, conversion, len(fresh), known, country, where)
 
 
@@ -81,16 +70,6 @@ def _safe(message: str) -> str:
     """A message quoting CSV values, with no control character left to
     reach the terminal (an escape sequence in a cell stays inert)."""
     return shorten_runs(_CONTROL.sub("\N{REPLACEMENT CHARACTER}", message))
-
-
-def _is_ledger_file(output: Path, paths: list[str]) -> bool:
-    """Whether -o names a file of the ledger (which it would replace)."""
-    try:
-        files = expand(paths)
-    except LedgerNotFound:
-        return False
-    target = output.resolve()
-    return any(path.resolve() == target for path, _ in files)
 
 
 def _convert(csv_file: Path, country: str, all_types: bool) -> acled.Conversion:

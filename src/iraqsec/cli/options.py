@@ -178,8 +178,8 @@ def quiet_for_json(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def save_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """`--save-svg` and `--save-html`: save exactly what was drawn."""
-    func = click.option("--save-html", type=click.Path(dir_okay=False, writable=True), metavar="PATH",
-                        help="Also save the drawing as HTML.")(func)
-    return click.option("--save-svg", type=click.Path(dir_okay=False, writable=True), metavar="PATH",
-                        help="Also save the drawing as SVG.")(func)
+    """`--save-svg` and `--save-html`: save exactly what was drawn (checked
+    before any work by the output path rule, cli/output_paths.py)."""
+    from .output_paths import save_options as checked_save_options  # here: it imports this module's users
+
+    return checked_save_options(func)

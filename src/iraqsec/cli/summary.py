@@ -6,6 +6,7 @@ import click
 from rich.text import Text
 
 from .. import plain
+from ..outputs import Output
 from ..query import Filters
 from ..reports import (
     FIELDS,
@@ -29,7 +30,7 @@ from .options import filter_options, output_format, save_options
 @save_options
 @click.pass_context
 def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
-            save_svg: str | None, save_html: str | None) -> None:
+            save_svg: Output | None, save_html: Output | None) -> None:
     """Incidents, killed and wounded by month, tactic, target type,
     governorate, claiming group, blamed actor, actor or target country.
 

@@ -8,6 +8,7 @@ import click
 from rich.text import Text
 
 from .. import plain
+from ..outputs import Output
 from ..query import Filters
 from ..render import sparkline_table, trend_table
 from ..reports import (
@@ -31,7 +32,7 @@ from .options import filter_options, output_format, save_options
 @save_options
 @click.pass_context
 def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
-          save_svg: str | None, save_html: str | None) -> None:
+          save_svg: Output | None, save_html: Output | None) -> None:
     """Monthly incidents as bars, with killed (K), wounded (W), the change on
     the previous month, and a marker on escalation months.
 
