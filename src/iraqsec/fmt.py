@@ -407,7 +407,11 @@ def _commented_record(incident: Incident, raw: RawRecord, comments: Sequence[_Co
     block = frozenset(str(path[0]) for path, trailing in anchors
                       if len(path) > 1 and isinstance(path[1], int) and path[0] in ("tags", "coordinates"))
     text = writer.dump_record(incident, block)
-    positions = parse_text(text, "formatted").records[0].positions
+    positions: dict[Path_, tuple[int, int]] = {}
+    try:  # the writer's own layout: the scanner reads it directly
+        scan_record(text.split("\n"), positions)
+    except Unsupported:  # pragma: no cover - a record the scanner leaves to the event builder
+        positions = parse_text(text, "formatted").records[0].positions
     lines = text.split("\n")[:-1]
     starts = {line - 1 for line, _ in positions.values()}
     above: dict[int, list[str]] = {}
