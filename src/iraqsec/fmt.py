@@ -89,19 +89,22 @@ def _format_text(text: str, shown: str) -> str:
     scanned: dict[int, AbstractSet[tuple[int, int]]] = {}  # the comments the loader's scanner finds on the way
     valid = _valid_records(text, shown, scanned)
     incidents = [incident for incident, _ in valid]
+    raws: list[RawRecord | None] = [raw for _, raw in valid]
+    del valid
     first_stays = bool(incidents) and min(incidents, key=sort_key) is incidents[0]
     layout = _Layout.of(text, first_stays, scanned)
     if len(layout.owned) != len(incidents):  # pragma: no cover - the loader and the parser disagree
         raise FormatRefused("the file's records could not be told apart; the file is left as it is")
     records = []
-    with progress.task(f"formatting {shown}", len(valid)) as done:
-        for n, ((incident, raw), comments, start) in enumerate(zip(valid, layout.owned, layout.starts, strict=True)):
+    with progress.task(f"formatting {shown}", len(incidents)) as done:
+        for n, (incident, comments, start) in enumerate(zip(incidents, layout.owned, layout.starts, strict=True)):
+            raw, raws[n] = raws[n], None  # its positions are done with after this: never all of them at once
+            assert raw is not None
             above = [c for c in comments if c.line < start]
             extra, body = _commented_record(incident, raw, [c for c in comments if c.line >= start])
             records.append((incident, _comment_block(above) + extra, body))
             if not n % 2000:
                 done(n)
-    del valid  # the raw records (and their positions) are done with
     records.sort(key=lambda entry: sort_key(entry[0]))
     out = _assemble(layout.header, [(comments, body) for _, comments, body in records],
                     _comment_block(layout.footer))
