@@ -1,7 +1,10 @@
-"""Strict YAML loading: text in, raw records with source positions out.
+"""The one reader: ledger text in, raw records with source positions out.
 
-The loader reads libyaml's event stream and builds plain Python values
-itself, so that
+Each record (the lines from a `- ` at column 0 to the next) is read by the
+line scanner (scanner.py) when it recognises all of it: any ordinary block
+layout, fast.  Everything else goes through the strict event builder here,
+which reads libyaml's event stream and builds plain Python values itself, so
+that
 
 * nothing is ever constructed from a tag (`!!python/object/apply` is a
   finding, not a call);
@@ -10,7 +13,9 @@ itself, so that
 * nesting depth is bounded and building is iterative (no recursion);
 * every mapping key and sequence item keeps its line and column.
 
-It never raises on bad input: problems come back as findings.
+Findings only ever come from the event builder, so they are exactly
+libyaml's (see parse_text).  It never raises on bad input: problems come
+back as findings.
 """
 
 from __future__ import annotations
