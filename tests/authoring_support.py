@@ -32,6 +32,7 @@ def record(ident: str = "2020-09-06-baghdad-airport-rocket", **changes: Any) -> 
         "target_country": "US",
         "killed": 0,
         "wounded": 1,
+        "evidence": "reported",
         "summary": "Two test rockets hit a car park.",
         "sources": ["https://example.org/report-1"],
     }

@@ -24,6 +24,7 @@ VALID = """\
   wounded: 0
   claimed_by: []
   attributed_to: []
+  evidence: reported
   summary: Synthetic test record.
   sources:
     - https://example.org/report

@@ -77,9 +77,39 @@ def incidents() -> st.SearchStrategy[Incident]:
             "attributed_to": st.lists(text(60), max_size=3),
             "notes": text(400, breaks=True),
             "tags": st.lists(st.from_regex(TAG_RE, fullmatch=True).filter(lambda s: len(s) < 30), max_size=4),
+            # record format v2
+            "evidence": st.sampled_from(list(vocab.EVIDENCE)),
+            "scope": st.sampled_from(list(vocab.SCOPES)),
+            "site": ids(),
+            "related": st.lists(st.fixed_dictionaries({"id": ids(),
+                                                       "relation": st.sampled_from(list(vocab.RELATIONS))}),
+                                max_size=3),
+            "withdrawn": st.fixed_dictionaries({"reason": text(300, breaks=True)},
+                                               optional={"superseded_by": ids()}),
+            "date_end_days": st.integers(1, vocab.MAX_SPAN_DAYS),
+            "geo_precision": st.sampled_from(list(vocab.GEO_PRECISIONS)),
         },
     )
-    return fields.map(Incident.model_validate)
+    return fields.map(_v2_consistent).map(Incident.model_validate)
+
+
+def ids() -> st.SearchStrategy[str]:
+    return st.from_regex(ID_RE, fullmatch=True).filter(lambda s: len(s) <= 80)
+
+
+def _v2_consistent(data: dict[str, Any]) -> dict[str, Any]:
+    """What the whole-record rules ask: a span only after a day, geo_precision
+    exactly when there is a location, no link to the record itself."""
+    days = data.pop("date_end_days", None)
+    if days is not None and len(data["date"]) == 10:
+        data["date_end"] = (dt.date.fromisoformat(data["date"]) + dt.timedelta(days=days)).isoformat()
+    located = "site" in data or "coordinates" in data
+    if located and "geo_precision" not in data:
+        data["geo_precision"] = "near"
+    if not located:
+        data.pop("geo_precision", None)
+    data["related"] = [link for link in data.get("related", []) if link["id"] != data["id"]]
+    return data
 
 
 def comment() -> st.SearchStrategy[str]:

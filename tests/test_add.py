@@ -28,6 +28,7 @@ NEW_TEXT = """\
   claimed_by:
     - Ashab al-Kahf
   attributed_to: []
+  evidence: reported
   summary: A roadside bomb hit a convoy.
   sources:
     - https://example.org/report-2
@@ -82,7 +83,7 @@ def test_every_problem_is_listed_and_the_ledger_is_untouched(ledger: Path, tmp_p
         f"{p}:2:1: error: record 1: id '2020-09-06-baghdad-airport-rocket' is already used at {ledger}:1; "
         "ids must be unique [duplicate-id]",
         f"{p}:3:1: error: record 2: tactic: unknown tactic 'rockt'; did you mean 'rocket'? (valid: rocket, mortar, "
-        "missile, drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other) [unknown-tactic]",
+        "missile, drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other, unknown) [unknown-tactic]",
         f"{p}:3:1: error: record 2: killed must be a whole number, or null when not reported, not text ('3'); "
         "write the number without quotes [bad-type]",
         f"{p}:3:1: error: record 2: unknown key 'governate'; did you mean 'governorate'? [unknown-key]",
@@ -235,6 +236,9 @@ ANSWERS = [
     "2",
     "people of the cave",  # an alias of Ashab al-Kahf
     "",
+    "likely",  # not an evidence grade: asked again
+    "Reported",
+    "",  # scope: campaign, the default, is not written
     "A roadside bomb hit a convoy.",
     "ftp://example.org",  # rejected
     "https://example.org/report-2",
@@ -263,6 +267,7 @@ def test_prompts_build_the_record_and_write_it_after_confirmation(ledger: Path) 
   claimed_by:
     - Ashab al-Kahf
   attributed_to: []
+  evidence: reported
   summary: A roadside bomb hit a convoy.
   sources:
     - https://example.org/report-2
@@ -292,8 +297,8 @@ def test_prompts_write_nothing_when_not_confirmed(ledger: Path) -> None:
 
 
 def test_the_proposed_id_is_made_unique(ledger: Path) -> None:
-    answers = ["2020-09-06", "IQ-BG", "Test Airport", "", "rocket", "airport", "x", "", "0", "0", "", "", "s",
-               "https://example.org/a", "", "", "", "", "y"]
+    answers = ["2020-09-06", "IQ-BG", "Test Airport", "", "rocket", "airport", "x", "", "0", "0", "", "",
+               "confirmed", "", "s", "https://example.org/a", "", "", "", "", "y"]
     result = run("-f", str(ledger), "add", "--interactive", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "Id [2020-09-06-test-airport-rocket]: " in result.stdout

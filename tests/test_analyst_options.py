@@ -50,15 +50,17 @@ the total; the total counts each incident once.
 def test_summary_by_attributed_to_json_rows(cli: Callable[..., Result]) -> None:
     rows = json.loads(cli("summary", "--by", "attributed-to", "--format", "json").output)
     assert rows == [
-        {"attributed_to": "Kataib Hezbollah", "incidents": 2, "killed": 0, "wounded": 1},
-        {"attributed_to": None, "incidents": 3, "killed": 2, "wounded": 3},
+        {"attributed_to": "Kataib Hezbollah", "incidents": 2, "killed": 0, "wounded": 1, "unreported": 0},
+        {"attributed_to": None, "incidents": 3, "killed": 2, "wounded": 3, "unreported": 1},
     ]
     rows = json.loads(cli("summary", "--by", "month", "--by", "claimed-by", "--format", "json").output)
     assert [r for r in rows if r["incidents"]] == [
-        {"month": "2020-07", "claimed_by": None, "incidents": 1, "killed": 0, "wounded": 1},
-        {"month": "2020-08", "claimed_by": "Ashab al-Kahf", "incidents": 1, "killed": 0, "wounded": 0},
-        {"month": "2020-09", "claimed_by": "Ashab al-Kahf", "incidents": 1, "killed": 0, "wounded": 0},
-        {"month": "2020-09", "claimed_by": None, "incidents": 2, "killed": 2, "wounded": 3},
+        {"month": "2020-07", "claimed_by": None, "incidents": 1, "killed": 0, "wounded": 1, "unreported": 0},
+        {"month": "2020-08", "claimed_by": "Ashab al-Kahf", "incidents": 1, "killed": 0, "wounded": 0,
+         "unreported": 1},
+        {"month": "2020-09", "claimed_by": "Ashab al-Kahf", "incidents": 1, "killed": 0, "wounded": 0,
+         "unreported": 0},
+        {"month": "2020-09", "claimed_by": None, "incidents": 2, "killed": 2, "wounded": 3, "unreported": 0},
     ]
 
 
@@ -139,11 +141,12 @@ def test_trend_tells_a_rising_month_from_one_that_stays_high(write: Callable[...
                   for m, c in counts.items() for n in range(c)))
     assert run("-f", "incidents.yaml", "trend", env={"COLUMNS": "80"}).output == """\
 Month    Incidents                                        K  W  Change
-2020-05  ████████ 1                                       0  0
-2020-06  ████████ 1                                       0  0     +0%
-2020-07  █████████████████████████████████████████████ 6  0  0   +500%  ▲ rising
-2020-08  ██████████████████████████████ 4                 0  0    -33%  ■ high
-2020-09  ████████ 1                                       0  0    -75%
+2020-05  ▓▓▓▓▓▓▓▓ 1                                       0  0
+2020-06  ▓▓▓▓▓▓▓▓ 1                                       0  0     +0%
+2020-07  ▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓ 6  0  0   +500%  ▲ rising
+2020-08  ▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓ 4                 0  0    -33%  ■ high
+2020-09  ▓▓▓▓▓▓▓▓ 1                                       0  0    -75%
+Evidence: █ confirmed  ▓ reported  ▒ claimed  ░ disputed  ┈ ungraded
 Escalation: at least 3 incidents and 1.5x the mean of the previous 3 months.
 ▲ rising: an escalation month with more incidents than the month before.
 ■ high: an escalation month with as many or fewer; the level stays high.

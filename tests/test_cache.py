@@ -27,7 +27,7 @@ LEDGER = (VALID + "\n"
           + record(id="second", date="2020-09", governorate="Babil", tactic="ied", target_type="logistics-convoy",
                    killed="null", claimed_by="[Ashab al-Kahf]", notes="|-\n    two\n    lines",
                    sources="\n    - title: A\n      url: https://example.org/a\n      published: 2020-09-07",
-                   tags="[convoy-campaign]", coordinates="[32.5, 44.4]") + "\n"
+                   tags="[convoy-campaign]", coordinates="[32.5, 44.4]", geo_precision="near") + "\n"
           + record(id="third", date="2020-10-01", summary='"Quoted: text, with \\"marks\\"."', wounded="7",
                    attributed_to="[Some New Group]"))
 QUERIES = [
@@ -126,3 +126,16 @@ def test_check_reads_the_ledger_in_full(write: Callable[..., Path], run: Callabl
     write(LEDGER)
     run("-f", "incidents.yaml", "list")
     assert run("check", "incidents.yaml").output.splitlines()[-1] == "0 errors, 0 warnings in 3 records (1 file)"
+
+
+def test_show_describes_links_both_ways_from_the_cache(run: Callable[..., Result]) -> None:
+    """`show` from the cache rebuilds only the records linked to or from the
+    one shown, and says the same as without the cache (the shipped ledger's
+    `related` chains)."""
+    ledger = str(Path(__file__).resolve().parent.parent / "data" / "incidents.yaml")
+    ids = ["2024-01-20-anbar-ain-al-asad-ballistic-missiles-rockets", "2024-01-24-babil-jurf-al-sakhar-us-strikes"]
+    plain = [run("--no-cache", "-f", ledger, "show", i).output for i in ids]
+    assert [run("-f", ledger, "show", i).output for i in ids] == plain  # cold: fills the cache
+    assert [run("-f", ledger, "show", i).output for i in ids] == plain  # warm
+    assert "answered by" in plain[0] and "2024-01-24-babil-jurf-al-sakhar-us-strikes" in plain[0]
+    assert "responds to" in plain[1]

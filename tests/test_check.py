@@ -16,13 +16,13 @@ F = "incidents.yaml"
 # (name, ledger text, the exact finding lines expected)
 BAD_INPUTS: list[tuple[str, str | bytes, list[str]]] = [
     ("misspelt key", record(governate="Baghdad"),
-     [f"{F}:16:3: error: unknown key 'governate'; did you mean 'governorate'? [unknown-key]"]),
+     [f"{F}:17:3: error: unknown key 'governate'; did you mean 'governorate'? [unknown-key]"]),
     ("unknown key", record(weapon="rocket"),
-     [f"{F}:16:3: error: unknown key 'weapon' (allowed: id, date, governorate, place, coordinates, tactic, "
-      "target_type, target, target_country, killed, wounded, claimed_by, attributed_to, summary, sources, notes, "
-      "tags) [unknown-key]"]),
+     [f"{F}:17:3: error: unknown key 'weapon' (allowed: id, date, date_end, governorate, place, site, "
+      "coordinates, geo_precision, tactic, target_type, target, target_country, killed, wounded, claimed_by, "
+      "attributed_to, evidence, scope, related, summary, sources, notes, tags, withdrawn) [unknown-key]"]),
     ("duplicate key", VALID + "  place: Again\n",
-     [f"{F}:16:3: error: key 'place' appears twice in this mapping (first at line 4); keep one [duplicate-key]"]),
+     [f"{F}:17:3: error: key 'place' appears twice in this mapping (first at line 4); keep one [duplicate-key]"]),
     ("missing key", record(tactic=None),
      [f"{F}:1:3: error: missing required key 'tactic' [missing-key]"]),
     ("missing killed", record(killed=None),
@@ -47,7 +47,7 @@ BAD_INPUTS: list[tuple[str, str | bytes, list[str]]] = [
      [f"{F}:2:3: error: date: '2999-01-01' is in the future [future-date]"]),
     ("unknown tactic", record(tactic="rockets"),
      [f"{F}:5:3: error: tactic: unknown tactic 'rockets'; did you mean 'rocket'? (valid: rocket, mortar, missile, "
-      "drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other) [unknown-tactic]"]),
+      "drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other, unknown) [unknown-tactic]"]),
     ("unknown target type", record(target_type="embassy"),
      [f"{F}:6:3: error: target_type: unknown target type 'embassy' (valid: military-base, airport, "
       "diplomatic-mission, diplomatic-convoy, logistics-convoy, military-convoy, private-company, educational, "
@@ -58,16 +58,16 @@ BAD_INPUTS: list[tuple[str, str | bytes, list[str]]] = [
     ("unknown governorate", record(governorate="Bagdad"),
      [f"{F}:3:3: error: governorate: unknown governorate 'Bagdad'; did you mean 'Baghdad'? [unknown-governorate]"]),
     ("empty sources", record(sources="[]"),
-     [f"{F}:14:3: error: sources is empty; list the reports the record is built from [no-sources]"]),
+     [f"{F}:15:3: error: sources is empty; list the reports the record is built from [no-sources]"]),
     ("non-http source", record(sources="\n    - ftp://example.org/x"),
-     [f"{F}:15:7: error: sources[0]: 'ftp://example.org/x' is not an http(s):// URL [bad-source]"]),
+     [f"{F}:16:7: error: sources[0]: 'ftp://example.org/x' is not an http(s):// URL [bad-source]"]),
     ("source mapping without title", record(sources="\n    - url: https://example.org/x"),
-     [f"{F}:15:7: error: missing required key 'sources[0].title' [missing-key]"]),
+     [f"{F}:16:7: error: missing required key 'sources[0].title' [missing-key]"]),
     ("coordinates outside Iraq", record(coordinates="[51.5, -0.1]"),
-     [f"{F}:16:3: error: coordinates: [51.5, -0.1] is outside Iraq (lat 29.0-37.4, lon 38.7-48.8) "
+     [f"{F}:17:3: error: coordinates: [51.5, -0.1] is outside Iraq (lat 29.0-37.4, lon 38.7-48.8) "
       "[bad-coordinates]"]),
     ("coordinates swapped", record(coordinates="[44.4, 33.3]"),
-     [f"{F}:16:3: error: coordinates: [44.4, 33.3] is outside Iraq (lat 29.0-37.4, lon 38.7-48.8) "
+     [f"{F}:17:3: error: coordinates: [44.4, 33.3] is outside Iraq (lat 29.0-37.4, lon 38.7-48.8) "
       "(latitude comes first) [bad-coordinates]"]),
     ("escape sequence", record(target='"red \\e[31m text"'),
      [f"{F}:7:3: error: target: text contains the control character U+001B (terminal escape sequences "
@@ -95,12 +95,12 @@ BAD_INPUTS: list[tuple[str, str | bytes, list[str]]] = [
      [f"{F}:1:1: error: the top level of a ledger must be a list of incidents ('- id: ...'), not a mapping "
       "[not-a-list]"]),
     ("record not a mapping", VALID + "- just text\n",
-     [f"{F}:16:3: error: each incident must be a mapping of keys ('id: ...'), not text [not-a-mapping]"]),
+     [f"{F}:17:3: error: each incident must be a mapping of keys ('id: ...'), not text [not-a-mapping]"]),
     ("tab indentation", VALID.replace("  place:", "\tplace:"),
      [f"{F}:4:1: error: found a tab character that violates indentation (while scanning a plain scalar started "
       "at line 3); indent with spaces, not tabs [yaml-syntax]"]),
     ("unclosed bracket", record(tags="[a, b"),
-     [f"{F}:17:1: error: did not find expected ',' or ']' (while parsing a flow sequence started at line 16); "
+     [f"{F}:18:1: error: did not find expected ',' or ']' (while parsing a flow sequence started at line 17); "
       "close the bracket, or quote text that contains [ ] { } or , [yaml-syntax]"]),
     ("undecodable bytes", VALID.encode().replace(b"Airport car park", b"Airport \xff park"),
      [f"{F}:7:19: error: bytes ff are not valid UTF-8; save the file as UTF-8 [encoding]"]),
@@ -113,27 +113,27 @@ BAD_INPUTS: list[tuple[str, str | bytes, list[str]]] = [
       f"{F}:7:11: error: alias '*p' is not allowed (aliases are never expanded); write the value out [yaml-alias]",
       f"{F}:7:3: error: target must be text, not an empty value (null) [bad-type]"]),
     ("merge key", record(notes="{<<: {a: 1}}"),
-     [f"{F}:16:11: error: merge keys ('<<') are not part of the format; write the keys out [yaml-merge]",
-      f"{F}:16:3: error: notes must be text, not a mapping [bad-type]"]),
+     [f"{F}:17:11: error: merge keys ('<<') are not part of the format; write the keys out [yaml-merge]",
+      f"{F}:17:3: error: notes must be text, not a mapping [bad-type]"]),
     ("bad tag", record(tags="[Convoy Campaign]"),
-     [f"{F}:16:10: error: tags[0]: tag 'Convoy Campaign' must be kebab-case (lower-case words joined by hyphens) "
+     [f"{F}:17:10: error: tags[0]: tag 'Convoy Campaign' must be kebab-case (lower-case words joined by hyphens) "
       "[bad-tag]"]),
     ("empty text", record(target='""'),
      [f"{F}:7:3: error: target is empty; write the text or remove the key [empty-text]"]),
     ("non-text key", VALID + "  1: one\n",
-     [f"{F}:16:3: error: a key must be text, not a number [bad-key]"]),
+     [f"{F}:17:3: error: a key must be text, not a number [bad-key]"]),
     ("tab in a quoted scalar", record(target='"a\\tb"'),
      [f"{F}:7:11: error: a tab or line break is only allowed inside a block scalar ('|' or '>'); use a block "
       "scalar or remove it [control-character]"]),
     ("bad published date", record(sources="\n    - title: A report\n      published: 2020-9-7"),
-     [f"{F}:16:7: error: sources[0].published: '2020-9-7' is not a date; write YYYY-MM-DD, or YYYY-MM when only "
+     [f"{F}:17:7: error: sources[0].published: '2020-9-7' is not a date; write YYYY-MM-DD, or YYYY-MM when only "
       "the month is known (two-digit month and day, e.g. 2020-09-06) [bad-date]"]),
     ("utf-16 file", "\ufeff- id: x\n".encode("utf-16-le"),
      [f"{F}:1:1: error: the file is UTF-16; save it as UTF-8 [encoding]"]),
     ("wrong type for a list", record(claimed_by="Ashab al-Kahf"),
      [f"{F}:11:3: error: claimed_by must be a list, not text [bad-type]"]),
     ("two documents", VALID + "---\n" + VALID,
-     [f"{F}:16:1: error: a ledger file holds one YAML document; remove the extra '---' and what follows "
+     [f"{F}:17:1: error: a ledger file holds one YAML document; remove the extra '---' and what follows "
       "[multiple-documents]"]),
 ]
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from authoring_support import as_yaml, record, run
 from iraqsec.cli import main
 
-TACTICS = "rocket, mortar, missile, drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other"
+TACTICS = "rocket, mortar, missile, drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other, unknown"
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_text_lists_every_finding_then_the_tally(ledger: Path) -> None:
     assert result.stdout == (
         f"{ledger}:5:3: error: tactic: unknown tactic 'rockt'; did you mean 'rocket'? (valid: {TACTICS}) "
         "[unknown-tactic]\n"
-        f"{ledger}:29:3: warning: 'c' may be the same event as 'b' ({ledger}:15): same day, governorate, tactic "
+        f"{ledger}:31:3: warning: 'c' may be the same event as 'b' ({ledger}:16): same day, governorate, tactic "
         "and target type; merge them, or tag both 'distinct-incident' if they differ [probable-duplicate]\n"
         "1 error, 1 warning in 3 records (1 file)\n")
 
@@ -47,8 +47,8 @@ def test_json_gives_every_finding_with_its_place(ledger: Path) -> None:
     assert json.loads(result.stdout) == [
         {"path": str(ledger), "line": 5, "column": 3, "severity": "error", "rule": "unknown-tactic",
          "message": f"tactic: unknown tactic 'rockt'; did you mean 'rocket'? (valid: {TACTICS})"},
-        {"path": str(ledger), "line": 29, "column": 3, "severity": "warning", "rule": "probable-duplicate",
-         "message": f"'c' may be the same event as 'b' ({ledger}:15): same day, governorate, tactic and target "
+        {"path": str(ledger), "line": 31, "column": 3, "severity": "warning", "rule": "probable-duplicate",
+         "message": f"'c' may be the same event as 'b' ({ledger}:16): same day, governorate, tactic and target "
                     "type; merge them, or tag both 'distinct-incident' if they differ"},
     ]
     assert result.stderr == ""
@@ -61,8 +61,8 @@ def test_github_prints_workflow_commands_and_the_tally_on_stderr(ledger: Path) -
     assert result.stdout == (
         f"::error file={path},line=5,col=3,title=unknown-tactic::tactic: unknown tactic 'rockt'; did you mean "
         f"'rocket'? (valid: {TACTICS})\n"
-        f"::warning file={path},line=29,col=3,title=probable-duplicate::'c' may be the same event as 'b' "
-        f"({ledger}:15): same day, governorate, tactic and target type; merge them, or tag both "
+        f"::warning file={path},line=31,col=3,title=probable-duplicate::'c' may be the same event as 'b' "
+        f"({ledger}:16): same day, governorate, tactic and target type; merge them, or tag both "
         "'distinct-incident' if they differ\n")
     assert result.stderr == "1 error, 1 warning in 3 records (1 file)\n"
 

@@ -26,7 +26,7 @@ def test_duplicate_ids_name_both_places(write: Callable[..., Path], run: Callabl
     write(VALID + other("2020-09-06-baghdad-airport-rockets", tactic="mortar"))
     result = run("check", "incidents.yaml")
     assert result.output.splitlines() == [
-        "incidents.yaml:16:3: error: id '2020-09-06-baghdad-airport-rockets' is already used at incidents.yaml:1; "
+        "incidents.yaml:17:3: error: id '2020-09-06-baghdad-airport-rockets' is already used at incidents.yaml:1; "
         "ids must be unique [duplicate-id]",
         "1 error, 0 warnings in 2 records (1 file)",
     ]
@@ -46,7 +46,7 @@ def test_probable_duplicate_is_a_warning(write: Callable[..., Path], run: Callab
     write(VALID + other("second-report"))
     result = run("check", "incidents.yaml")
     assert result.output.splitlines() == [
-        "incidents.yaml:16:3: warning: 'second-report' may be the same event as "
+        "incidents.yaml:17:3: warning: 'second-report' may be the same event as "
         "'2020-09-06-baghdad-airport-rockets' (incidents.yaml:1): same day, governorate, tactic and target type; "
         "merge them, or tag both 'distinct-incident' if they differ [probable-duplicate]",
         "0 errors, 1 warning in 2 records (1 file)",
@@ -54,12 +54,22 @@ def test_probable_duplicate_is_a_warning(write: Callable[..., Path], run: Callab
     assert result.exit_code == 0
     strict = run("check", "--strict", "incidents.yaml")
     assert strict.exit_code == 1
-    assert strict.output.splitlines()[0].startswith("incidents.yaml:16:3: error: 'second-report' may be")
+    assert strict.output.splitlines()[0].startswith("incidents.yaml:17:3: error: 'second-report' may be")
 
 
 def test_distinct_tag_silences_probable_duplicate(write: Callable[..., Path], run: Callable[..., Result]) -> None:
     write(record(tags="[distinct-incident]") + other("second-report", tags="[distinct-incident]"))
     assert run("check", "--strict", "incidents.yaml").exit_code == 0
+
+
+def test_a_withdrawn_duplicate_is_not_a_probable_duplicate(write: Callable[..., Path],
+                                                          run: Callable[..., Result]) -> None:
+    # withdrawing the second report is how the duplicate is resolved; its id stays reserved
+    withdrawn = "{reason: A second report of the same attack, superseded_by: 2020-09-06-baghdad-airport-rockets}"
+    write(VALID + other("second-report", withdrawn=withdrawn))
+    result = run("check", "--strict", "incidents.yaml")
+    assert result.output.splitlines()[-1] == "0 errors, 0 warnings in 2 records (1 file)"
+    assert result.exit_code == 0
 
 
 def test_actor_alias_is_an_error_unknown_actor_a_warning(write: Callable[..., Path],
@@ -133,7 +143,8 @@ def test_ledger_precedence(write: Callable[..., Path], run: Callable[..., Result
 
 
 def test_packaged_ledger_when_nothing_else(run: Callable[..., Result]) -> None:
-    result = run("check", "--strict")
+    # --allow: until the shipped ledger carries evidence grades and geo_precision (the data issue after 11)
+    result = run("check", "--strict", "--allow", "ungraded", "--allow", "coordinates-precision")
     assert result.exit_code == 0, result.output
     assert result.output.endswith("(1 file)\n")
 

@@ -25,6 +25,7 @@ LEDGER = """\
   governorate: Baghdad
   place: Baghdad International Airport
   coordinates: [33.2625, 44.2346]
+  geo_precision: exact
   tactic: rocket
   target_type: airport
   target: Airport car park
@@ -33,6 +34,7 @@ LEDGER = """\
   wounded: 2
   claimed_by: [Ashab al-Kahf]
   attributed_to: [Kataib Hezbollah, Ashab al-Kahf]
+  evidence: confirmed
   summary: Synthetic record one.
   sources:
     - https://example.org/one
@@ -50,6 +52,7 @@ LEDGER = """\
   target: Supply trucks
   killed: null
   wounded: null
+  evidence: confirmed
   summary: |-
     Synthetic record two | with a pipe,
     a second line and *stars*.
@@ -61,11 +64,13 @@ LEDGER = """\
   governorate: Anbar
   place: Ain al-Asad
   coordinates: [33.8, 42.44]
+  geo_precision: site
   tactic: rocket
   target_type: military-base
   target: Air base
   killed: 1
   wounded: 0
+  evidence: confirmed
   summary: Synthetic record three.
   sources:
     - https://example.org/three
@@ -79,6 +84,7 @@ LEDGER = """\
   target: Embassy compound
   killed: 0
   wounded: 0
+  evidence: confirmed
   summary: Synthetic record four.
   sources:
     - https://example.org/four
@@ -153,14 +159,16 @@ def test_json_and_ndjson_are_the_contract_records(export: Callable[..., Result])
 def test_geojson_points_are_lon_lat(export: Callable[..., Result]) -> None:
     result = export("--format", "geojson")
     assert result.exit_code == 0
-    assert result.stderr == "iraqsec: 2 incidents without coordinates left out of the GeoJSON\n"
+    assert result.stderr == ("iraqsec: 2 incidents without coordinates or a site left out of the GeoJSON; "
+                             "--governorate-fallback places them at its capital\n")
     doc = json.loads(result.stdout)
     assert doc["type"] == "FeatureCollection"
     assert [f["id"] for f in doc["features"]] == [IDS[0], IDS[2]]
     first = doc["features"][0]
     assert first["type"] == "Feature"
     assert first["geometry"] == {"type": "Point", "coordinates": [44.2346, 33.2625]}
-    assert list(first["properties"]) == [f for f in vocab.INCIDENT_FIELDS if f != "coordinates"]
+    assert list(first["properties"]) == [*(f for f in vocab.INCIDENT_FIELDS if f != "coordinates"), "location"]
+    assert (first["properties"]["geo_precision"], first["properties"]["location"]) == ("exact", "coordinates")
     assert first["properties"]["claimed_by"] == ["Ashab al-Kahf"]
     assert doc["features"][1]["geometry"]["coordinates"] == [42.44, 33.8]
 
@@ -197,7 +205,7 @@ def test_sqlite_database(export: Callable[..., Result], tmp_path: Path) -> None:
     indexes = {r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
     for column in ("date", "tactic", "target_type", "governorate"):
         assert f"CREATE INDEX incidents_{column} ON incidents ({column})" in indexes
-    assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (2,)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -210,12 +218,13 @@ def test_sqlite_replaces_an_old_database(export: Callable[..., Result], tmp_path
 
 MARKDOWN = """\
 | Date | Governorate | Place | Tactic | Target type | Target | Killed | Wounded | Claimed by | Attributed to \
-| Summary | Id |
-| --- | --- | --- | --- | --- | --- | ---: | ---: | --- | --- | --- | --- |
+| Evidence | Summary | Id |
+| --- | --- | --- | --- | --- | --- | ---: | ---: | --- | --- | --- | --- | --- |
 | 2020-09-06 | Baghdad | Baghdad International Airport | rocket | airport | Airport car park | 0 | 2 \
-| Ashab al-Kahf | Kataib Hezbollah; Ashab al-Kahf | Synthetic record one. | 2020-09-06-baghdad-airport-rockets |
+| Ashab al-Kahf | Kataib Hezbollah; Ashab al-Kahf | confirmed | Synthetic record one. \
+| 2020-09-06-baghdad-airport-rockets |
 | 2020-10-?? | Basra | البصرة road | ied | logistics-convoy | Supply trucks | ? | ? |  |  \
-| Synthetic record two \\| with a pipe,<br>a second line and \\*stars\\*. | 2020-10-basra-convoy-ied |
+| confirmed | Synthetic record two \\| with a pipe,<br>a second line and \\*stars\\*. | 2020-10-basra-convoy-ied |
 """
 
 
@@ -253,7 +262,8 @@ def test_output_file_and_format_from_its_name(export: Callable[..., Result], tmp
     result = export("-o", "out.geojson")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == ("iraqsec: 2 incidents without coordinates left out of the GeoJSON\n"
+    assert result.stderr == ("iraqsec: 2 incidents without coordinates or a site left out of the GeoJSON; "
+                             "--governorate-fallback places them at its capital\n"
                              "iraqsec: wrote 2 incidents to out.geojson (geojson)\n")
     assert len(json.loads((tmp_path / "out.geojson").read_text("utf-8"))["features"]) == 2
     (tmp_path / "out.csv").write_text("old contents\n")

@@ -136,7 +136,7 @@ def test_check_prints_a_diff_and_changes_nothing(tmp_path: Path) -> None:
     assert result.stdout == f"""\
 --- {path}
 +++ {path} (formatted)
-@@ -1,16 +1,3 @@
+@@ -1,17 +1,3 @@
 -- id: b
 -  date: 2020-09-07
 -  governorate: Baghdad
@@ -146,6 +146,7 @@ def test_check_prints_a_diff_and_changes_nothing(tmp_path: Path) -> None:
 -  target: A car park
 -  killed: 0
 -  wounded: 1
+-  evidence: reported
 -  summary: Two test rockets hit a car park.
 -  sources:
 -    - https://example.org/report-1
@@ -153,12 +154,13 @@ def test_check_prints_a_diff_and_changes_nothing(tmp_path: Path) -> None:
  - id: a
    date: 2020-09-06
    governorate: Baghdad
-@@ -21,6 +8,23 @@
+@@ -22,7 +8,25 @@
    target_country: US
    killed: 0
    wounded: 1
 +  claimed_by: []
 +  attributed_to: []
+   evidence: reported
    summary: Two test rockets hit a car park.
    sources:
      - https://example.org/report-1
@@ -174,6 +176,7 @@ def test_check_prints_a_diff_and_changes_nothing(tmp_path: Path) -> None:
 +  wounded: 1
 +  claimed_by: []
 +  attributed_to: []
++  evidence: reported
 +  summary: Two test rockets hit a car park.
 +  sources:
 +    - https://example.org/report-1
@@ -199,7 +202,7 @@ def test_a_file_with_errors_is_left_untouched(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         f"{path}:10:3: error: tactic: unknown tactic 'rockt'; did you mean 'rocket'? (valid: rocket, mortar, missile, "
-        "drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other) [unknown-tactic]\n"
+        "drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other, unknown) [unknown-tactic]\n"
         f"{path}:24:4: error: id 'b-late' is already used at {path}:5; ids must be unique [duplicate-id]\n"
         f"iraqsec fmt: {path}: 2 error(s); fix them first (the file is left as it is)\n")
     assert path.read_text(encoding="utf-8") == text

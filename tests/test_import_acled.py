@@ -105,6 +105,7 @@ ROCKETS_YAML = """\
   governorate: Baghdad
   place: Al Rashid, Mahmudiya district
   coordinates: [33.23, 44.38]
+  geo_precision: exact
   tactic: rocket
   target_type: other
   target: not named by ACLED
@@ -112,6 +113,7 @@ ROCKETS_YAML = """\
   wounded: null
   claimed_by: []
   attributed_to: []
+  evidence: reported
   summary: "SYNTHETIC: two Katyusha rockets fell near a farm; no damage reported."
   sources:
     - title: ACLED event IRQ90001

@@ -70,7 +70,7 @@ def test_bidi_controls_are_refused(char: str, key: str, write: Callable[..., Pat
     write(record(**{key: f'"Ab{char}cd"'}))
     result = run("--no-cache", "check", "incidents.yaml")
     assert result.exit_code == 1
-    line = {"place": 4, "target": 7, "summary": 13, "notes": 16}[key]
+    line = {"place": 4, "target": 7, "summary": 14, "notes": 17}[key]
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"incidents.yaml:{line}:3: error: {key}: text contains the bidirectional control "
                             f"U+{ord(char):04X} ")

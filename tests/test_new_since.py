@@ -9,7 +9,7 @@ import pytest
 
 from authoring_support import ACTORS, as_yaml, record, run
 
-TACTICS = "rocket, mortar, missile, drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other"
+TACTICS = "rocket, mortar, missile, drone, airstrike, ied, small-arms, grenade, arson, kidnapping, other, unknown"
 
 
 def git(repo: Path, *args: str) -> str:
@@ -62,13 +62,13 @@ def test_only_findings_of_new_and_changed_records_and_those_involving_them(repo:
     assert result.exit_code == 1
     path = "data/incidents.yaml"
     assert result.stdout == (
-        f"{path}:17:3: error: governorate: 'Basrah' is an alias; the ledger uses the canonical name 'Basra' "
+        f"{path}:18:3: error: governorate: 'Basrah' is an alias; the ledger uses the canonical name 'Basra' "
         "[governorate-alias]\n"
         # the old record's findings, because the new record before it shares its id and event
-        f"{path}:43:3: error: id 'old-a' is already used at {path}:1; ids must be unique [duplicate-id]\n"
-        f"{path}:43:3: warning: 'old-a' may be the same event as 'old-a' ({path}:1): same day, governorate, tactic "
+        f"{path}:46:3: error: id 'old-a' is already used at {path}:1; ids must be unique [duplicate-id]\n"
+        f"{path}:46:3: warning: 'old-a' may be the same event as 'old-a' ({path}:1): same day, governorate, tactic "
         "and target type; merge them, or tag both 'distinct-incident' if they differ [probable-duplicate]\n"
-        f"{path}:87:3: error: id 'old-c' is already used at {path}:73; ids must be unique [duplicate-id]\n"
+        f"{path}:93:3: error: id 'old-c' is already used at {path}:78; ids must be unique [duplicate-id]\n"
         "4 records added or changed since HEAD\n"
         "3 errors, 1 warning in 7 records (1 file)\n")
     assert "rockt" in plain.stdout and "rockt" not in result.stdout
@@ -103,7 +103,7 @@ def test_a_changed_actor_entry_reaches_the_old_records_that_name_it(repo: Path) 
     result = run("check", "--new-since", "HEAD")
     assert result.exit_code == 1
     assert result.stdout == (
-        "data/incidents.yaml:43:7: error: claimed_by[0]: 'Kataib Hezbollah' is a spelling of 'Kata'ib Hizballah'; "
+        "data/incidents.yaml:46:7: error: claimed_by[0]: 'Kataib Hezbollah' is a spelling of 'Kata'ib Hizballah'; "
         "write the canonical name [actor-alias]\n"
         "0 records added or changed since HEAD\n"
         "1 error, 0 warnings in 4 records (1 file)\n")
@@ -113,7 +113,7 @@ def test_github_format_puts_the_summary_on_stderr(repo: Path) -> None:
     write(repo, [*OLD, record("new-bad", tactic="rockt", date="2020-07-01")])
     result = run("check", "--new-since", "HEAD", env={"GITHUB_ACTIONS": "true"})
     assert result.stdout == (
-        "::error file=data/incidents.yaml,line=63,col=3,title=unknown-tactic::tactic: unknown tactic 'rockt'; "
+        "::error file=data/incidents.yaml,line=67,col=3,title=unknown-tactic::tactic: unknown tactic 'rockt'; "
         f"did you mean 'rocket'? (valid: {TACTICS})\n")
     assert result.stderr == "1 record added or changed since HEAD\n1 error, 0 warnings in 5 records (1 file)\n"
 

@@ -96,10 +96,10 @@ def test_every_field_refuses_a_number_spelling(write: Callable[..., Path], run: 
     assert result.stdout == (
         "incidents.yaml:4:3: error: place: '0x1F' is not a plain decimal number (YAML 1.1 would read it as 31); "
         "if it is text, put it in quotes: \"0x1F\" [number-spelling]\n"
-        "incidents.yaml:16:17: error: coordinates[0]: '33_3.1' is not a plain decimal number (YAML 1.1 would read "
+        "incidents.yaml:17:17: error: coordinates[0]: '33_3.1' is not a plain decimal number (YAML 1.1 would read "
         "it as 333.1); write the number in plain decimal digits, with no leading zero, sign, underscore, 0x/0o/0b "
         "prefix or ':' [number-spelling]\n"
-        "incidents.yaml:16:25: error: coordinates[1]: '1:44.2' is not a plain decimal number (YAML 1.1 would read "
+        "incidents.yaml:17:25: error: coordinates[1]: '1:44.2' is not a plain decimal number (YAML 1.1 would read "
         "it as 104.2); write the number in plain decimal digits, with no leading zero, sign, underscore, 0x/0o/0b "
         "prefix or ':' [number-spelling]\n"
         "3 errors, 0 warnings in 1 record (1 file)\n")

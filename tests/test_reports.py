@@ -86,9 +86,12 @@ def test_bad_filters_are_usage_errors(cli: Callable[..., Result], args: list[str
 def test_list_json_is_the_contract_shape(cli: Callable[..., Result]) -> None:
     records = json.loads(cli("list", "--format", "json").output)
     assert [r["date"] for r in records] == ["2020-07-05", "2020-08-14", "2020-09", "2020-09-03", "2020-09-15"]
-    assert list(records[0]) == ["id", "date", "governorate", "place", "coordinates", "tactic", "target_type",
-                                "target", "target_country", "killed", "wounded", "claimed_by", "attributed_to",
-                                "summary", "sources", "notes", "tags"]
+    assert list(records[0]) == ["id", "date", "date_end", "governorate", "place", "site", "coordinates",
+                                "geo_precision", "tactic", "target_type", "target", "target_country", "killed",
+                                "wounded", "claimed_by", "attributed_to", "evidence", "scope", "related", "summary",
+                                "sources", "notes", "tags", "withdrawn"]
+    assert [(r["evidence"], r["scope"], r["related"], r["withdrawn"]) for r in records][:2] == [
+        ("confirmed", "campaign", [], None), ("reported", "campaign", [], None)]
     assert records[1]["killed"] is None and records[4]["wounded"] == 3
     assert records[4]["sources"] == [{"title": "A synthetic report", "url": "https://example.org/5",
                                       "publisher": "Example News", "published": "2020-09-16"}]
@@ -119,6 +122,8 @@ target          [link=http://x]Security company[/link] [/]
 target country  GB
 killed          0
 wounded         0
+evidence        confirmed
+scope           campaign
 summary         Synthetic record whose text is full of markup: [red]red[/red]
                 :fire: [/].
 notes           Notes mention the word escalation.
@@ -178,7 +183,10 @@ def test_summary_json_matches_independent_counts(cli: Callable[..., Result]) -> 
     got = {(r["month"], r["tactic"]): r["incidents"] for r in rows}
     assert {k: v for k, v in got.items() if v} == dict(expected)
     assert set(got) == {(m, t) for m in ("2020-07", "2020-08", "2020-09") for t in ("ied", "rocket")}
-    assert set(rows[0]) == {"month", "tactic", "incidents", "killed", "wounded"}
+    assert set(rows[0]) == {"month", "tactic", "incidents", "killed", "wounded", "unreported"}
+    unreported = {(r["month"], r["tactic"]): r["unreported"] for r in rows}
+    assert unreported == {("2020-07", "ied"): 0, ("2020-07", "rocket"): 0, ("2020-08", "ied"): 1,
+                          ("2020-08", "rocket"): 0, ("2020-09", "ied"): 0, ("2020-09", "rocket"): 0}
     killed = {(r["month"], r["tactic"]): r["killed"] for r in rows}
     assert killed[("2020-09", "ied")] == 2
 
@@ -200,8 +208,9 @@ def test_trend_table(cli: Callable[..., Result]) -> None:
     assert cli("trend").output == """\
 Month    Incidents                                        K  W  Change
 2020-07  ███████████████ 1                                0  1
-2020-08  ███████████████ 1                                0  0     +0%
-2020-09  █████████████████████████████████████████████ 3  2  3   +200%  ▲ rising
+2020-08  ▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓ 1                                0  0     +0%
+2020-09  ███████████████▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒░░░░░░░░░░░░░░░ 3  2  3   +200%  ▲ rising
+Evidence: █ confirmed  ▓ reported  ▒ claimed  ░ disputed  ┈ ungraded
 Escalation: at least 3 incidents and 1.5x the mean of the previous 3 months.
 ▲ rising: an escalation month with more incidents than the month before.
 ■ high: an escalation month with as many or fewer; the level stays high.
@@ -218,11 +227,12 @@ Kataib Hezbollah  █·█                     2  2020-07
     points = json.loads(cli("trend", "--format", "json").output)
     assert points == [
         {"month": "2020-07", "incidents": 1, "killed": 0, "wounded": 1, "change": None, "escalation": False,
-         "signal": None},
+         "signal": None, "evidence": {"confirmed": 1, "reported": 0, "claimed": 0, "disputed": 0, "ungraded": 0}},
         {"month": "2020-08", "incidents": 1, "killed": 0, "wounded": 0, "change": 0.0, "escalation": False,
-         "signal": None},
+         "signal": None, "evidence": {"confirmed": 0, "reported": 1, "claimed": 0, "disputed": 0, "ungraded": 0}},
         {"month": "2020-09", "incidents": 3, "killed": 2, "wounded": 3, "change": 2.0, "escalation": True,
-         "signal": "rising"},
+         "signal": "rising",
+         "evidence": {"confirmed": 1, "reported": 0, "claimed": 1, "disputed": 1, "ungraded": 0}},
     ]
 
 

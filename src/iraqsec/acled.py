@@ -47,6 +47,10 @@ LAYOUT_OLD_COLUMNS = frozenset({"data_id", "event_id_no_cnty", "iso3"})
 DEFAULT_EVENT_TYPES: tuple[str, ...] = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 OTHER_EVENT_TYPES: tuple[str, ...] = ("Protests", "Riots", "Strategic developments")
 
+# ACLED's geo_precision codes: 1 the named town itself, 2 near it or a part
+# of a region, 3 only the larger region (ACLED places it at the capital).
+GEO_PRECISION: dict[str, str] = {"1": "exact", "2": "near", "3": "governorate"}
+
 SUMMARY_LIMIT = 1000
 TEXT_LIMIT = 200
 ID_LIMIT = 80
@@ -493,18 +497,22 @@ def row_record(row: Mapping[str, str]) -> dict[str, Any]:
     published = _published(row.get("timestamp", ""))
     if published:
         source["published"] = published
+    located = lat is not None and lon is not None and _inside_iraq(lat, lon)
     record: dict[str, Any] = {
         "id": record_id(date, clean(row["location"]) or governorate, event_id),
         "date": date,
         "governorate": governorate,
         "place": place,
-        "coordinates": [lat, lon] if lat is not None and lon is not None and _inside_iraq(lat, lon) else None,
+        "coordinates": [lat, lon] if located else None,
+        "geo_precision": GEO_PRECISION.get(row.get("geo_precision", "").strip()) if located else None,
         "tactic": tactic_for(sub_event, notes_text, actor1, row.get("inter1", "")),
         "target_type": target_type_for(notes_text, actor2, row.get("inter2", ""), row.get("civilian_targeting", "")),
         "target": trim(_actors(row, "2"), TEXT_LIMIT) or "not named by ACLED",
         "target_country": country_code(actor2),
         "killed": killed,
         "wounded": None,
+        # One dataset's coding of (usually) one report: never confirmed by that alone.
+        "evidence": "reported",
         "summary": trim(notes_text, SUMMARY_LIMIT) or f"ACLED gives no description of this {sub_event.lower()}.",
         "sources": [source],
         "notes": " ".join(_notes(row, event_id, notes_text, killed, lat, lon)),
@@ -534,6 +542,9 @@ def _notes(row: Mapping[str, str], event_id: str, notes_text: str, killed: int |
         out.append("ACLED knows only the month (time precision 3), so the date is the month.")
     if lat is not None and lon is not None and not _inside_iraq(lat, lon):
         out.append(f"ACLED's coordinates [{lat}, {lon}] lie outside Iraq's bounding box and were left out.")
+    geo = row.get("geo_precision", "").strip()
+    if geo and geo not in GEO_PRECISION:
+        out.append(f"ACLED's geo_precision '{geo}' is not one of 1, 2, 3; the record's precision is left unsaid.")
     if len(notes_text) > SUMMARY_LIMIT:
         out.append("ACLED's description was shortened to fit the summary.")
     for column, label in (("civilian_targeting", "civilian targeting"), ("tags", "tags")):

@@ -24,8 +24,18 @@ from . import ledger as ledger_mod
 from . import outputs, vocab, writer
 from .findings import Finding, error
 from .loader import STOP_RULES, Path_, RawRecord, decode, parse_text
-from .model import Incident
-from .rules import ActorRegistry, actor_names, probable_duplicates, validate_record
+from .model import Incident, suggest
+from .rules import (
+    ActorRegistry,
+    PlaceRegistry,
+    actor_names,
+    coordinates_precision,
+    links,
+    probable_duplicates,
+    sites,
+    ungraded,
+    validate_record,
+)
 
 MAX_ID = 80
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -108,6 +118,7 @@ class Context:
     ids: dict[str, str] = field(default_factory=dict)  # id -> "PATH:LINE"
     entries: list[tuple[Incident, RawRecord]] = field(default_factory=list)
     registry: ActorRegistry | None = None
+    places: PlaceRegistry | None = None
 
 
 def load_context(target: Target) -> Context:
@@ -120,7 +131,7 @@ def load_context(target: Target) -> Context:
     broken = [f for f in loaded.findings if f.rule in STOP_RULES]
     if broken:
         raise AddRefused(broken, "the ledger cannot be read; fix it first (run 'iraqsec check')")
-    context = Context(entries=list(loaded.entries), registry=loaded.registry)
+    context = Context(entries=list(loaded.entries), registry=loaded.registry, places=loaded.places)
     for path, shown in ledger_mod.expand(paths):
         # Ids of invalid records count too: they are taken all the same.
         for raw in _raw_records(path, shown):
@@ -364,13 +375,18 @@ def _path_at(records: Sequence[RawRecord], line: int, col: int) -> Path_:
 
 
 def _cross_record(valid: Sequence[tuple[int, Incident, RawRecord]], context: Context) -> list[Finding]:
-    """Actor names, and probable duplicates among the new records and with
-    the ledger (reported at the later record, always a new one)."""
+    """Actor names, sites, links, grades, and probable duplicates among the
+    new records and with the ledger (reported at the later record, always a
+    new one)."""
     entries = [(incident, raw) for _, incident, raw in valid]
     numbers = {(raw.path, raw.line, raw.col): number for number, _, raw in valid}
     found: list[Finding] = []
     if context.registry is not None:
         found += actor_names(entries, context.registry)
+    if context.places is not None:
+        found += sites(entries, context.places)
+    found += links([*context.entries, *entries], context.ids)
+    found += ungraded(entries) + coordinates_precision(entries)
     found += probable_duplicates([*context.entries, *entries])
     return [_numbered(f, numbers[(f.path, f.line, f.col)]) for f in found if (f.path, f.line, f.col) in numbers]
 
@@ -524,6 +540,27 @@ def parse_text_answer(name: str, text: str, optional: bool = False) -> str | Non
     if optional and not text:
         return None
     return check_value(name, text)  # type: ignore[no-any-return]
+
+
+def parse_site(places: PlaceRegistry, governorate: str, text: str) -> str | None:
+    """The id of the place a spelling names, in the record's governorate;
+    empty for none."""
+    text = text.strip()
+    if not text:
+        return None
+    found = places.resolve(text)
+    if not found:
+        hits = suggest(text, places.by_id, n=3)
+        hint = f"; did you mean: {', '.join(hits)}?" if hits else "; add it to places.yaml first"
+        raise AnswerError(f"'{text}' is not a place of places.yaml{hint}")
+    here = [ident for ident in found if places.by_id[ident].governorate == governorate]
+    if not here:
+        other = places.by_id[found[0]]
+        raise AnswerError(f"'{other.id}' is in {other.governorate}, not {governorate}; correct the governorate "
+                          "or choose a place in it")
+    if len(here) > 1:
+        raise AnswerError(f"'{text}' names several places ({', '.join(here)}); give the id")
+    return here[0]
 
 
 def parse_country(text: str) -> str | None:

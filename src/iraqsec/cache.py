@@ -38,21 +38,27 @@ import tempfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 
 from . import __version__
 from .findings import Finding
-from .model import Actor, Incident, Source
+from .model import Actor, Incident, Place, Related, Source, Withdrawn
 from .nogc import no_gc
 from .query import Facts, facts, sort_key
 
-MAGIC = "iraqsec-ledger-cache-2"
+if TYPE_CHECKING:
+    from .ledger import Ledger
+
+MAGIC = "iraqsec-ledger-cache-3"
 _CODE = ("cache.py", "ledger.py", "loader.py", "model.py", "nogc.py", "query.py", "rules.py", "scanner.py",
          "vocab.py")
 _INCIDENT_FIELDS = tuple(Incident.model_fields)
 _ACTOR_FIELDS = tuple(Actor.model_fields)
+_PLACE_FIELDS = tuple(Place.model_fields)
+# Record keys whose values are models (or lists of them), and their class.
+_NESTED: dict[str, type[pydantic.BaseModel]] = {"sources": Source, "related": Related, "withdrawn": Withdrawn}
 
 
 def cache_dir(environ: dict[str, str] | None = None) -> Path:
@@ -85,13 +91,18 @@ def cache_file(files: Sequence[Path]) -> Path:
 # --- encoding ----------------------------------------------------------------
 
 
-def _source_out(source: str | Source) -> Any:
-    return source if isinstance(source, str) else (dict(source.__dict__), tuple(source.model_fields_set))
+def _nested_out(value: Any) -> Any:
+    """A nested model as (values, fields set); lists item by item; text as is."""
+    if isinstance(value, list):
+        return [_nested_out(v) for v in value]
+    if isinstance(value, pydantic.BaseModel):
+        return dict(value.__dict__), tuple(value.model_fields_set)
+    return value
 
 
-def _model_out(model: Incident | Actor, fields: tuple[str, ...]) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+def _model_out(model: Incident | Actor | Place, fields: tuple[str, ...]) -> tuple[tuple[Any, ...], tuple[str, ...]]:
     values = model.__dict__
-    row = tuple([_source_out(s) for s in values[f]] if f == "sources" else values[f] for f in fields)
+    row = tuple(_nested_out(values[f]) if f in _NESTED else values[f] for f in fields)
     return row, tuple(sorted(model.model_fields_set))
 
 
@@ -104,8 +115,9 @@ class _Builder:
 
     def model(self, cls: type[Any], fields: tuple[str, ...], row: tuple[Any, ...], fields_set: tuple[str, ...]) -> Any:
         values = dict(zip(fields, row, strict=True))
-        if "sources" in values:
-            values["sources"] = [s if isinstance(s, str) else self._source(*s) for s in values["sources"]]
+        for name, nested in _NESTED.items():
+            if name in values:
+                values[name] = self._nested(nested, values[name])
         shared = self.field_sets.get(fields_set)
         if shared is None:
             shared = self.field_sets[fields_set] = frozenset(fields_set)
@@ -117,9 +129,13 @@ class _Builder:
         return obj
 
 
-    def _source(self, values: dict[str, Any], fields_set: tuple[str, ...]) -> Source:
-        built: Source = self.model(Source, tuple(values), tuple(values.values()), fields_set)
-        return built
+    def _nested(self, cls: type[Any], value: Any) -> Any:
+        if isinstance(value, list):
+            return [self._nested(cls, v) for v in value]
+        if isinstance(value, tuple):
+            values, fields_set = value
+            return self.model(cls, tuple(values), tuple(values.values()), fields_set)
+        return value  # a URL source, or None
 
 
 class Snapshot:
@@ -180,6 +196,11 @@ class Snapshot:
         ids: list[str] = self.payload["ids"]
         return ids
 
+    def linked_from(self, ident: str) -> list[int]:
+        """The record numbers of the records whose `related` names `ident`."""
+        found: list[int] = self.payload["linked_from"].get(ident, [])
+        return found
+
     def at(self, numbers: Sequence[int]) -> list[Incident]:
         """The incidents with these record numbers, in that order."""
         if self._all is not None:
@@ -191,6 +212,11 @@ class Snapshot:
         if self.payload["actors"] is None:
             return None
         return [self.builder.model(Actor, _ACTOR_FIELDS, row, fs) for row, fs in self.payload["actors"]]
+
+    def places(self) -> list[Place] | None:
+        if self.payload["places"] is None:
+            return None
+        return [self.builder.model(Place, _PLACE_FIELDS, row, fs) for row, fs in self.payload["places"]]
 
     def findings(self) -> list[Finding]:
         return [Finding(*f) for f in self.payload["findings"]]
@@ -214,8 +240,10 @@ def _searched(incident: Incident) -> bytes:
     return ("\0".join(t.casefold() for t in texts) + "\0").encode("utf-8")
 
 
-def encode(incidents: Sequence[Incident], actors: Sequence[Actor] | None, findings: Sequence[Finding],
-           files: Sequence[str], record_count: int, actor_files: Sequence[str]) -> dict[str, Any]:
+def encode(ledger: Ledger) -> dict[str, Any]:
+    incidents = ledger.incidents
+    actors = None if ledger.registry is None else ledger.registry.actors
+    places = None if ledger.places is None else ledger.places.places
     months: dict[str, list[int]] = {}
     blobs = [marshal.dumps(_model_out(i, _INCIDENT_FIELDS)) for i in incidents]
     searched = [_searched(i) for i in incidents]
@@ -224,8 +252,13 @@ def encode(incidents: Sequence[Incident], actors: Sequence[Actor] | None, findin
         months.setdefault(incident.month, []).append(n)
         offsets.append(offsets[-1] + len(blob))
         search_offsets.append(search_offsets[-1] + len(text))
+    linked_from: dict[str, list[int]] = {}  # id -> the records whose `related` names it (for `show`)
+    for n, incident in enumerate(incidents):
+        for link in incident.related:
+            linked_from.setdefault(link.id, []).append(n)
     return {
         "ids": [i.id for i in incidents],
+        "linked_from": linked_from,
         "search": searched,
         "search_offsets": search_offsets.tobytes(),
         "incidents": blobs,  # written one after another: no 60 MB copy joined in memory
@@ -233,10 +266,13 @@ def encode(incidents: Sequence[Incident], actors: Sequence[Actor] | None, findin
         "months": months,
         "facts": marshal.dumps(_facts_rows(incidents)),
         "actors": None if actors is None else [_model_out(a, _ACTOR_FIELDS) for a in actors],
-        "findings": [(f.path, f.line, f.col, f.severity, f.rule, f.message) for f in findings],
-        "files": list(files),
-        "record_count": record_count,
-        "actor_files": list(actor_files),
+        "places": None if places is None else [_model_out(p, _PLACE_FIELDS) for p in places],
+        "place_where": None if ledger.places is None else ledger.places.where,
+        "findings": [(f.path, f.line, f.col, f.severity, f.rule, f.message) for f in ledger.findings],
+        "files": list(ledger.files),
+        "record_count": ledger.record_count,
+        "actor_files": list(ledger.actor_files),
+        "place_files": list(ledger.place_files),
     }
 
 
@@ -282,10 +318,11 @@ def read(files: Sequence[Path]) -> Snapshot | None:
 
 def _well_formed(payload: dict[str, Any]) -> bool:
     expected = {"incidents": memoryview, "offsets": bytes, "months": dict, "facts": memoryview, "findings": list,
-                "files": list, "record_count": int, "actor_files": list, "ids": list, "search": memoryview,
-                "search_offsets": bytes}
+                "files": list, "record_count": int, "actor_files": list, "place_files": list, "ids": list,
+                "linked_from": dict, "search": memoryview, "search_offsets": bytes}
     return all(isinstance(payload.get(k), t) for k, t in expected.items()) and \
-        (payload.get("actors") is None or isinstance(payload["actors"], list))
+        all(payload.get(k) is None or isinstance(payload[k], list) for k in ("actors", "places")) and \
+        (payload.get("place_where") is None or isinstance(payload["place_where"], dict))
 
 
 def write(files: Sequence[Path], stamp: tuple[Any, ...], payload: dict[str, Any]) -> None:

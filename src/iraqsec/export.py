@@ -12,11 +12,16 @@ Choices made here, documented in `docs/interop.md`:
   what makes Excel read the file as UTF-8 rather than a legacy code page.
   Text cells that a spreadsheet would run as a formula (starting with =, +,
   -, @, tab or CR) get a leading apostrophe there (`plain.csv_cell`).
-* GeoJSON leaves out incidents without coordinates (many GIS tools reject
+* GeoJSON places an incident at its own coordinates, else at its site's
+  (places.yaml), with the record's `geo_precision` among the properties;
+  with `governorate_fallback` the rest go to their governorate's capital,
+  marked `geo_precision: governorate` (what ACLED does for its lowest
+  precision).  Incidents still unlocated are left out (many GIS tools reject
   or silently drop features whose geometry is null); the caller is told how
-  many.  Every other field is a property; `coordinates` is not repeated in
-  the properties because the ledger's [lat, lon] next to GeoJSON's
-  [lon, lat] invites exactly the mistake the format is meant to prevent.
+  many.  Every other field is a property, plus `location` saying which of
+  the three placed it; `coordinates` is not repeated in the properties
+  because the ledger's [lat, lon] next to GeoJSON's [lon, lat] invites
+  exactly the mistake the format is meant to prevent.
 * markdown escapes the characters that would change a table or turn text
   into markup: ledger text is data.
 """
@@ -26,13 +31,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import plain
-from .model import Actor, Incident, Source
-from .plain import markdown_cell
+from . import plain, vocab
+from .model import Actor, Incident, Place, Source
+from .plain import markdown_cell, shown_date
 
 FORMATS: tuple[str, ...] = ("csv", "json", "ndjson", "geojson", "sqlite", "markdown")
 # File name endings that name a format when --format is not given.
@@ -48,7 +53,7 @@ SUFFIXES: dict[str, str] = {
     ".md": "markdown",
     ".markdown": "markdown",
 }
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BOM = "\ufeff"
 
 
@@ -65,11 +70,29 @@ def to_csv(incidents: Iterable[Incident], excel: bool = False) -> str:
     return BOM + text if excel else text
 
 
-def geojson_feature(incident: Incident) -> dict[str, Any]:
-    """A Point feature; the caller ensures the incident has coordinates."""
-    assert incident.coordinates is not None
-    lat, lon = incident.coordinates
+def location(incident: Incident, places: Mapping[str, Place], governorate_fallback: bool = False
+             ) -> tuple[tuple[float, float], str, str | None] | None:
+    """([lat, lon], how it was found, geo_precision) of an incident: its own
+    coordinates, else its site's, else (if asked) its governorate's capital;
+    None when none applies."""
+    if incident.coordinates is not None:
+        lat, lon = incident.coordinates
+        return (lat, lon), "coordinates", incident.geo_precision
+    place = places.get(incident.site) if incident.site else None
+    if place is not None:
+        lat, lon = place.coordinates
+        return (lat, lon), "site", incident.geo_precision
+    if governorate_fallback:
+        return vocab.GOVERNORATE_CAPITALS[incident.governorate][1], "governorate-capital", "governorate"
+    return None
+
+
+def geojson_feature(incident: Incident, where: tuple[tuple[float, float], str, str | None]) -> dict[str, Any]:
+    """A Point feature at `where` (see `location`)."""
+    (lat, lon), found, precision = where
     properties = {k: v for k, v in plain.record_dict(incident).items() if k != "coordinates"}
+    properties["geo_precision"] = precision
+    properties["location"] = found
     return {
         "type": "Feature",
         "id": incident.id,
@@ -79,22 +102,24 @@ def geojson_feature(incident: Incident) -> dict[str, Any]:
     }
 
 
-def to_geojson(incidents: Iterable[Incident]) -> tuple[str, int]:
+def to_geojson(incidents: Iterable[Incident], places: Mapping[str, Place] | None = None,
+               governorate_fallback: bool = False) -> tuple[str, int]:
     """(a FeatureCollection as text, how many incidents were left out
-    for want of coordinates)."""
+    for want of a location)."""
     features, left_out = [], 0
     for incident in incidents:
-        if incident.coordinates is None:
+        where = location(incident, places or {}, governorate_fallback)
+        if where is None:
             left_out += 1
         else:
-            features.append(geojson_feature(incident))
+            features.append(geojson_feature(incident, where))
     collection = {"type": "FeatureCollection", "features": features}
     return json.dumps(collection, ensure_ascii=False, indent=2) + "\n", left_out
 
 
 MARKDOWN_COLUMNS: tuple[str, ...] = (
     "Date", "Governorate", "Place", "Tactic", "Target type", "Target", "Killed", "Wounded",
-    "Claimed by", "Attributed to", "Summary", "Id",
+    "Claimed by", "Attributed to", "Evidence", "Summary", "Id",
 )
 # Inline markup characters, escaped with a backslash (CommonMark allows a
 # backslash before any ASCII punctuation); `|` would end a table cell.
@@ -105,11 +130,11 @@ def _count(value: int | None) -> str:
 
 
 def markdown_row(incident: Incident) -> list[str]:
-    date = f"{incident.date}-??" if incident.month_precision else incident.date
     cells = [
-        date, incident.governorate, incident.place, incident.tactic, incident.target_type, incident.target,
-        _count(incident.killed), _count(incident.wounded), "; ".join(incident.claimed_by),
-        "; ".join(incident.attributed_to), incident.summary, incident.id,
+        shown_date(incident.date, incident.date_end), incident.governorate, incident.place, incident.tactic,
+        incident.target_type, incident.target, _count(incident.killed), _count(incident.wounded),
+        "; ".join(incident.claimed_by), "; ".join(incident.attributed_to), incident.evidence or "ungraded",
+        incident.summary, incident.id,
     ]
     return [markdown_cell(c) for c in cells]
 
@@ -125,7 +150,8 @@ def to_markdown(incidents: Iterable[Incident]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(fmt: str, incidents: Sequence[Incident], excel: bool = False) -> tuple[str, int]:
+def render(fmt: str, incidents: Sequence[Incident], excel: bool = False, places: Mapping[str, Place] | None = None,
+           governorate_fallback: bool = False) -> tuple[str, int]:
     """(text, incidents left out) for every format but sqlite."""
     if fmt == "csv":
         return to_csv(incidents, excel), 0
@@ -134,7 +160,7 @@ def render(fmt: str, incidents: Sequence[Incident], excel: bool = False) -> tupl
     if fmt == "ndjson":
         return plain.to_ndjson(incidents), 0
     if fmt == "geojson":
-        return to_geojson(incidents)
+        return to_geojson(incidents, places, governorate_fallback)
     if fmt == "markdown":
         return to_markdown(incidents), 0
     raise ValueError(f"no text rendering for format {fmt!r}")
@@ -159,7 +185,14 @@ CREATE TABLE incidents (
     killed INTEGER,                 -- NULL: not reported
     wounded INTEGER,                -- NULL: not reported
     summary TEXT NOT NULL,
-    notes TEXT
+    notes TEXT,
+    date_end TEXT,                  -- the last possible day when the date is a span
+    site TEXT,                      -- places.id
+    geo_precision TEXT,
+    evidence TEXT,                  -- NULL: not graded
+    scope TEXT NOT NULL,
+    withdrawn_reason TEXT,          -- NULL: not withdrawn
+    superseded_by TEXT
 );
 CREATE INDEX incidents_date ON incidents (date);
 CREATE INDEX incidents_tactic ON incidents (tactic);
@@ -193,6 +226,23 @@ CREATE TABLE tags (
     PRIMARY KEY (incident_id, tag)
 );
 CREATE INDEX tags_tag ON tags (tag);
+CREATE TABLE related (
+    incident_id TEXT NOT NULL REFERENCES incidents (id),
+    related_id TEXT NOT NULL,       -- may name a record left out of this export
+    relation TEXT NOT NULL,         -- responds-to, same-attack, see-also
+    PRIMARY KEY (incident_id, related_id, relation)
+);
+CREATE INDEX related_related_id ON related (related_id);
+CREATE TABLE places (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    governorate TEXT NOT NULL,
+    latitude REAL NOT NULL,
+    longitude REAL NOT NULL,
+    aliases TEXT NOT NULL,          -- joined with "; "
+    notes TEXT
+);
 CREATE TABLE actors (
     name TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -213,13 +263,22 @@ def _incident_row(incident: Incident) -> tuple[Any, ...]:
     lat, lon = incident.coordinates if incident.coordinates else (None, None)
     return (incident.id, incident.date, incident.month, int(incident.month_precision), incident.governorate,
             incident.place, lat, lon, incident.tactic, incident.target_type, incident.target,
-            incident.target_country, incident.killed, incident.wounded, incident.summary, incident.notes)
+            incident.target_country, incident.killed, incident.wounded, incident.summary, incident.notes,
+            incident.date_end, incident.site, incident.geo_precision, incident.evidence, incident.scope,
+            incident.withdrawn.reason if incident.withdrawn else None,
+            incident.withdrawn.superseded_by if incident.withdrawn else None)
 
 
-def fill_database(conn: sqlite3.Connection, incidents: Sequence[Incident], actors: Sequence[Actor]) -> None:
+def fill_database(conn: sqlite3.Connection, incidents: Sequence[Incident], actors: Sequence[Actor],
+                  places: Sequence[Place] = ()) -> None:
     conn.executescript(SCHEMA)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    conn.executemany(f"INSERT INTO incidents VALUES ({', '.join('?' * 16)})", [_incident_row(i) for i in incidents])
+    conn.executemany(f"INSERT INTO incidents VALUES ({', '.join('?' * 23)})", [_incident_row(i) for i in incidents])
+    conn.executemany("INSERT INTO related VALUES (?, ?, ?)",
+                     list(dict.fromkeys((i.id, r.id, r.relation) for i in incidents for r in i.related)))
+    conn.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(p.id, p.name, p.kind, p.governorate, *p.coordinates, "; ".join(p.aliases), p.notes)
+                      for p in places])
     conn.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
                      [_source_row(i.id, n, s) for i in incidents for n, s in enumerate(i.sources)])
     # A name listed twice in one record is one link.
@@ -232,14 +291,14 @@ def fill_database(conn: sqlite3.Connection, incidents: Sequence[Incident], actor
                      [(a.name, a.kind, "; ".join(a.aliases), "; ".join(a.linked_to), a.notes) for a in actors])
 
 
-def sqlite_bytes(incidents: Sequence[Incident], actors: Sequence[Actor]) -> bytes:
+def sqlite_bytes(incidents: Sequence[Incident], actors: Sequence[Actor], places: Sequence[Place] = ()) -> bytes:
     """The whole database file, built in a private temporary directory."""
     with tempfile.TemporaryDirectory(prefix="iraqsec-export-") as tmp:
         path = Path(tmp) / "export.sqlite"
         conn = sqlite3.connect(path)
         try:
             with conn:
-                fill_database(conn, incidents, actors)
+                fill_database(conn, incidents, actors, places)
         finally:
             conn.close()
         return path.read_bytes()

@@ -5,8 +5,8 @@ The order of precedence for the ledger is: paths given on the command line
 (several paths separated by the OS path separator), then
 `./data/incidents.yaml` when it exists, else the ledger shipped inside the
 package.  A directory stands for its `*.yaml` files in name order
-(`actors.yaml` excepted).  `actors.yaml` next to an incidents file is its
-actor registry.
+(`actors.yaml` and `places.yaml` excepted).  `actors.yaml` next to an
+incidents file is its actor registry, `places.yaml` its gazetteer.
 """
 
 from __future__ import annotations
@@ -15,19 +15,24 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import progress
 from .findings import DEFAULT_CAP, Finding, FindingLog, Omitted
 from .loader import MAX_LEDGER_BYTES, MAX_RECORDS, RawRecord, load_file, too_large
-from .model import Actor, Incident
+from .model import Actor, Incident, Place
 from .nogc import no_gc
 from .rules import (
     ActorRegistry,
+    PlaceRegistry,
     actor_names,
+    coordinates_precision,
     duplicate_ids,
+    links,
     probable_duplicates,
     registry_rules,
+    sites,
+    ungraded,
     validate_record,
 )
 
@@ -37,6 +42,8 @@ if TYPE_CHECKING:
 
 ENV_VAR = "IRAQSEC_LEDGER"
 ACTORS_FILE = "actors.yaml"
+PLACES_FILE = "places.yaml"
+REGISTRY_FILES = frozenset({ACTORS_FILE, PLACES_FILE})
 
 
 class LedgerNotFound(Exception):
@@ -53,6 +60,8 @@ class Ledger:
     record_count: int
     registry: ActorRegistry | None = None
     actor_files: list[str] = field(default_factory=list)
+    places: PlaceRegistry | None = None
+    place_files: list[str] = field(default_factory=list)
     # Set when read from the cache: incidents come from it, `entries` is empty.
     snapshot: Snapshot | None = None
     # Findings counted but not kept, beyond the cap per rule (see FindingLog).
@@ -89,6 +98,20 @@ class Ledger:
             except ValueError:
                 return None
         return next((i for i in self.incidents if i.id == ident), None)
+
+    def around(self, incident: Incident) -> dict[str, Incident]:
+        """By id: the incident, the records it names (related, superseded by)
+        and the records whose `related` names it; every record without the
+        cache.  Enough for `show` to describe the links both ways."""
+        if self.snapshot is None:
+            return {i.id: i for i in self.incidents}
+        named = {link.id for link in incident.related}
+        if incident.withdrawn and incident.withdrawn.superseded_by:
+            named.add(incident.withdrawn.superseded_by)
+        ids = self.snapshot.ids()
+        index = {ident: n for n, ident in enumerate(ids)} if named else {}
+        numbers = sorted({*(index[i] for i in named if i in index), *self.snapshot.linked_from(incident.id)})
+        return {incident.id: incident, **{other.id: other for other in self.snapshot.at(numbers)}}
 
     def facts(self) -> list[Facts] | None:
         """Every incident's `Facts` when the cache holds them, else None."""
@@ -144,7 +167,7 @@ def expand(paths: Sequence[str]) -> list[tuple[Path, str]]:
 def _files_of(given: str) -> list[tuple[Path, str]]:
     path = Path(given)
     if path.is_dir():
-        files = sorted(p for p in path.glob("*.yaml") if p.name != ACTORS_FILE and p.is_file())
+        files = sorted(p for p in path.glob("*.yaml") if p.name not in REGISTRY_FILES and p.is_file())
         if not files:
             raise LedgerNotFound(f"{given}: the directory holds no *.yaml ledger files")
         return [(p, os.path.join(given, p.name)) for p in files]
@@ -154,11 +177,20 @@ def _files_of(given: str) -> list[tuple[Path, str]]:
 
 
 def actor_files(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    return registry_files(files, ACTORS_FILE)
+
+
+def place_files(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    return registry_files(files, PLACES_FILE)
+
+
+def registry_files(files: Sequence[tuple[Path, str]], name: str) -> list[tuple[Path, str]]:
+    """The registry file `name` beside each ledger file, each once."""
     seen: dict[Path, tuple[Path, str]] = {}
     for path, shown in files:
-        candidate = path.parent / ACTORS_FILE
+        candidate = path.parent / name
         if candidate.is_file() and candidate.resolve() not in seen:
-            seen[candidate.resolve()] = (candidate, os.path.join(os.path.dirname(shown), ACTORS_FILE))
+            seen[candidate.resolve()] = (candidate, os.path.join(os.path.dirname(shown), name))
     return list(seen.values())
 
 
@@ -197,28 +229,55 @@ def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
             if not n % 2000:
                 done(n)
     log.add(probable_duplicates(entries))
-    registry, shown_actors = _load_actors(actor_files(files), log)
-    if registry is not None:
-        log.add(actor_names(entries, registry))
+    log.add(ungraded(entries))
+    log.add(coordinates_precision(entries))
+    log.add(links(entries, _raw_ids(raws)))
+    # Withdrawn records keep their ids reserved but are no longer events.
+    current = [(i, r) for i, r in entries if i.withdrawn is None]
+    actors, _ = _load_registry(actor_files(files), Actor, "actor", log)
+    registry = None
+    if actors is not None:
+        log.add(registry_rules(actors))
+        registry = ActorRegistry([a for a, _ in actors])
+        log.add(actor_names(current, registry))
+    places, place_raws = _load_registry(place_files(files), Place, "place", log)
+    gazetteer = None
+    if places is not None:
+        log.add(duplicate_ids(place_raws, "duplicate-place", "place id"))
+        gazetteer = PlaceRegistry.of(places)
+        log.add(sites(entries, gazetteer))
     findings = sorted(log.kept, key=lambda f: (f.path, f.line, f.col))
-    return Ledger([s for _, s in files], entries, findings, len(raws), registry, shown_actors,
+    return Ledger([s for _, s in files], entries, findings, len(raws), registry,
+                  [s for _, s in actor_files(files)], gazetteer, [s for _, s in place_files(files)],
                   omitted=log.omitted())
 
 
-def _load_actors(files: Sequence[tuple[Path, str]], log: FindingLog) -> tuple[ActorRegistry | None, list[str]]:
+def _raw_ids(raws: Sequence[RawRecord]) -> set[str]:
+    return {raw.data["id"] for raw in raws if isinstance(raw.data, dict) and isinstance(raw.data.get("id"), str)}
+
+
+M = TypeVar("M", Actor, Place)
+
+
+def _load_registry(files: Sequence[tuple[Path, str]], model: type[M], kind: str,
+                   log: FindingLog) -> tuple[list[tuple[M, RawRecord]] | None, list[RawRecord]]:
+    """The valid entries of registry files (actors.yaml, places.yaml) and all
+    their raw records, findings added to `log`; None when there is no such
+    file."""
     if not files:
         return None, []
-    actors: list[tuple[Actor, RawRecord]] = []
+    entries: list[tuple[M, RawRecord]] = []
+    raws: list[RawRecord] = []
     for path, shown in files:
         loaded = load_file(path, shown)
         log.add(loaded.findings)
+        raws += loaded.records
         for raw in loaded.records:
-            actor, problems = validate_record(raw, Actor, "actor", log.admit)
+            entry, problems = validate_record(raw, model, kind, log.admit)
             log.add_admitted(problems)
-            if actor is not None:
-                actors.append((actor, raw))
-    log.add(registry_rules(actors))
-    return ActorRegistry([a for a, _ in actors]), [s for _, s in files]
+            if entry is not None:
+                entries.append((entry, raw))
+    return entries, raws
 
 
 def load_cached(paths: Sequence[str]) -> Ledger:
@@ -227,17 +286,16 @@ def load_cached(paths: Sequence[str]) -> Ledger:
     from . import cache
 
     files = expand(paths)
-    watched = [p for p, _ in files] + [p for p, _ in actor_files(files)]
+    watched = [p for p, _ in files] + [p for p, _ in actor_files(files)] + [p for p, _ in place_files(files)]
     snapshot = cache.read(watched)
     if snapshot is not None:
-        actors = snapshot.actors()
+        actors, places = snapshot.actors(), snapshot.places()
         return Ledger(snapshot.payload["files"], [], snapshot.findings(), snapshot.payload["record_count"],
                       None if actors is None else ActorRegistry(actors), snapshot.payload["actor_files"],
-                      snapshot)
+                      None if places is None else PlaceRegistry(places, snapshot.payload["place_where"]),
+                      snapshot.payload["place_files"], snapshot)
     stamp = cache.key(watched)  # before reading, so that an edit during the load is not cached
     ledger = load(paths)
     if not ledger.errors:
-        actors = None if ledger.registry is None else ledger.registry.actors
-        cache.write(watched, stamp, cache.encode(ledger.incidents, actors, ledger.findings, ledger.files,
-                                                 ledger.record_count, ledger.actor_files))
+        cache.write(watched, stamp, cache.encode(ledger))
     return ledger

@@ -65,9 +65,11 @@ def _did_you_mean(word: str, choices: Any) -> str:
     return f"; did you mean '{hits[0]}'?" if hits else ""
 
 
-def _fail(rule: str, message: str) -> PydanticCustomError:
+def _fail(rule: str, message: str, at: str | None = None) -> PydanticCustomError:
+    """A validation error whose type is the finding's rule id.  `at` names the
+    record key a whole-record rule is about, so the finding is located there."""
     # Braces would be read as template fields by pydantic; escape them.
-    return PydanticCustomError(rule, message.replace("{", "{{").replace("}", "}}"))
+    return PydanticCustomError(rule, message.replace("{", "{{").replace("}", "}}"), {"at": at} if at else None)
 
 
 # --- text ------------------------------------------------------------------
@@ -119,6 +121,12 @@ Tactic = Annotated[str, _term("tactic", vocab.TACTICS, "unknown-tactic"), _enum(
 TargetType = Annotated[str, _term("target type", vocab.TARGET_TYPES, "unknown-target-type"),
                        _enum(vocab.TARGET_TYPES)]
 ActorKind = Annotated[str, _term("actor kind", vocab.ACTOR_KINDS, "unknown-actor-kind"), _enum(vocab.ACTOR_KINDS)]
+Evidence = Annotated[str, _term("evidence grade", vocab.EVIDENCE, "unknown-evidence"), _enum(vocab.EVIDENCE)]
+Scope = Annotated[str, _term("scope", vocab.SCOPES, "unknown-scope"), _enum(vocab.SCOPES)]
+GeoPrecision = Annotated[str, _term("geo_precision", vocab.GEO_PRECISIONS, "unknown-geo-precision"),
+                         _enum(vocab.GEO_PRECISIONS)]
+Relation = Annotated[str, _term("relation", vocab.RELATIONS, "unknown-relation"), _enum(vocab.RELATIONS)]
+PlaceKind = Annotated[str, _term("place kind", vocab.PLACE_KINDS, "unknown-place-kind"), _enum(vocab.PLACE_KINDS)]
 
 
 def check_governorate(value: str) -> str:
@@ -191,6 +199,21 @@ IncidentDate = Annotated[
     str,
     AfterValidator(check_date),
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"}),
+]
+
+
+def check_day(value: str) -> str:
+    """A full `YYYY-MM-DD` date (for `date_end`, which has no month form)."""
+    check_date(value)
+    if len(value) != 10:
+        raise _fail("bad-date-end", f"'{value}' is a month; date_end is a day, YYYY-MM-DD")
+    return value
+
+
+DayDate = Annotated[
+    str,
+    AfterValidator(check_day),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"}),
 ]
 
 
@@ -279,6 +302,27 @@ def source_url(source: str | Source) -> str | None:
     return source if isinstance(source, str) else source.url
 
 
+# --- links between records ----------------------------------------------
+
+
+class Related(BaseModel):
+    """A link from one record to another."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    id: IncidentId
+    relation: Relation
+
+
+class Withdrawn(BaseModel):
+    """Why a record was taken back, and the record that replaces it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    reason: Text1000
+    superseded_by: IncidentId | None = None
+
+
 # --- records ---------------------------------------------------------------
 
 
@@ -289,9 +333,12 @@ class Incident(BaseModel):
 
     id: IncidentId
     date: IncidentDate
+    date_end: DayDate | None = None
     governorate: Governorate
     place: Text200
+    site: IncidentId | None = None
     coordinates: Coordinates | None = None
+    geo_precision: GeoPrecision | None = None
     tactic: Tactic
     target_type: TargetType
     target: Text200
@@ -300,10 +347,35 @@ class Incident(BaseModel):
     wounded: Count | None
     claimed_by: list[ActorName] = Field(default_factory=list)
     attributed_to: list[ActorName] = Field(default_factory=list)
+    evidence: Evidence | None = None
+    scope: Scope = vocab.DEFAULT_SCOPE
+    related: list[Related] = Field(default_factory=list)
     summary: Text1000
     sources: Annotated[list[SourceRef], Field(min_length=1)]
     notes: FreeText | None = None
     tags: list[KebabTag] = Field(default_factory=list)
+    withdrawn: Withdrawn | None = None
+
+    @model_validator(mode="after")
+    def _record_rules(self) -> Incident:
+        problem = _span_problem(self) or _location_problem(self) or _self_link(self)
+        if problem is not None:
+            raise problem
+        return self
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day the event may have happened on."""
+        if self.date_end is not None:
+            return parse_date(self.date_end)[0]
+        if self.month_precision:
+            first = self.first_day
+            return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        return self.first_day
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn is not None
 
     @property
     def first_day(self) -> dt.date:
@@ -321,6 +393,43 @@ class Incident(BaseModel):
     def actors(self) -> list[str]:
         """Claimants then blamed actors, each once."""
         return list(dict.fromkeys([*self.claimed_by, *self.attributed_to]))
+
+
+def _span_problem(incident: Incident) -> PydanticCustomError | None:
+    if incident.date_end is None:
+        return None
+    if incident.month_precision:
+        return _fail("bad-date-end", f"date_end needs a day-precision date, but date is the month "
+                     f"'{incident.date}'; give the first possible day as date, or remove date_end", "date_end")
+    first, last = incident.first_day, parse_date(incident.date_end)[0]
+    if last <= first:
+        return _fail("bad-date-end", f"date_end '{incident.date_end}' is not after date '{incident.date}'; "
+                     "it must be a later day (remove it when the day is known)", "date_end")
+    if (last - first).days > vocab.MAX_SPAN_DAYS:
+        return _fail("bad-date-end", f"date_end '{incident.date_end}' is {(last - first).days} days after date "
+                     f"'{incident.date}'; the limit is {vocab.MAX_SPAN_DAYS} (use a month-precision date instead)",
+                     "date_end")
+    return None
+
+
+def _location_problem(incident: Incident) -> PydanticCustomError | None:
+    # Coordinates without geo_precision are only a warning (rules.py): version 1
+    # records carry coordinates without it and stay valid.
+    if incident.site is not None and incident.geo_precision is None:
+        return _fail("missing-geo-precision", "site is given without geo_precision; add geo_precision "
+                     f"({', '.join(vocab.GEO_PRECISIONS)})", "site")
+    if incident.site is None and incident.coordinates is None and incident.geo_precision is not None:
+        return _fail("stray-geo-precision", "geo_precision is given without site or coordinates; add the site "
+                     "(an id of places.yaml) or the coordinates it describes, or remove it", "geo_precision")
+    return None
+
+
+def _self_link(incident: Incident) -> PydanticCustomError | None:
+    for i, link in enumerate(incident.related):
+        if link.id == incident.id:
+            return _fail("self-link", f"related[{i}] points at the record itself; link another record's id",
+                         f"related.{i}.id")
+    return None
 
 
 class Actor(BaseModel):
@@ -341,3 +450,18 @@ class Actor(BaseModel):
             raise _fail("unsourced-link", f"actor '{self.name}' has linked_to but no sources; "
                         "cite the report that states the link under sources")
         return self
+
+
+class Place(BaseModel):
+    """An entry of `places.yaml`: a named place incidents point at with `site`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    id: IncidentId
+    name: Text200
+    aliases: list[Text200] = Field(default_factory=list)
+    kind: PlaceKind
+    governorate: Governorate
+    coordinates: Coordinates
+    sources: Annotated[list[SourceRef], Field(min_length=1)]
+    notes: FreeText | None = None

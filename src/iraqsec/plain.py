@@ -17,23 +17,40 @@ from . import vocab
 from .model import Incident, Source
 
 CSV_COLUMNS: tuple[str, ...] = (
-    "id", "date", "governorate", "place", "latitude", "longitude", "tactic", "target_type", "target",
-    "target_country", "killed", "wounded", "claimed_by", "attributed_to", "summary", "sources", "notes", "tags",
+    "id", "date", "date_end", "governorate", "place", "site", "latitude", "longitude", "geo_precision", "tactic",
+    "target_type", "target", "target_country", "killed", "wounded", "claimed_by", "attributed_to", "evidence",
+    "scope", "related", "summary", "sources", "notes", "tags", "withdrawn", "superseded_by",
 )
 LIST_SEPARATOR = "; "
 LIST_COLUMNS: dict[str, str] = {  # --columns name -> heading
     "id": "Id", "date": "Date", "governorate": "Governorate", "place": "Place", "tactic": "Tactic",
     "target-type": "Target type", "target": "Target", "target-country": "Country", "killed": "K",
-    "wounded": "W", "claimed-by": "Claimed by", "attributed-to": "Attributed to",
+    "wounded": "W", "claimed-by": "Claimed by", "attributed-to": "Attributed to", "evidence": "Evidence",
+    "scope": "Scope", "site": "Site",
 }
 DEFAULT_LIST_COLUMNS: tuple[str, ...] = ("id", "tactic", "killed", "wounded", "target")
 
+
+def shown_date(date: str, date_end: str | None = None) -> str:
+    """A date for display: month precision shows its unknown day as ??, a
+    span only what its end changes (2020-08-16..19, 2020-08-30..09-02)."""
+    if len(date) == 7:
+        return f"{date}-??"
+    if date_end is None:
+        return date
+    if date_end[:7] == date[:7]:
+        return f"{date}..{date_end[8:]}"
+    if date_end[:4] == date[:4]:
+        return f"{date}..{date_end[5:]}"
+    return f"{date}..{date_end}"
 
 
 def record_dict(incident: Incident) -> dict[str, Any]:
     """An incident as a JSON-ready mapping in the contract's field order."""
     data = incident.model_dump(mode="json")
     data["sources"] = [_source(s) for s in incident.sources]
+    if incident.withdrawn is not None:
+        data["withdrawn"] = incident.withdrawn.model_dump(mode="json", exclude_none=True)
     return {key: data.get(key) for key in vocab.INCIDENT_FIELDS}
 
 
@@ -65,6 +82,9 @@ def csv_row(incident: Incident) -> list[Any]:
         "attributed_to": LIST_SEPARATOR.join(incident.attributed_to),
         "sources": LIST_SEPARATOR.join(s if isinstance(s, str) else (s.url or s.title) for s in incident.sources),
         "tags": LIST_SEPARATOR.join(incident.tags),
+        "related": LIST_SEPARATOR.join(f"{link.relation} {link.id}" for link in incident.related),
+        "withdrawn": incident.withdrawn.reason if incident.withdrawn else None,
+        "superseded_by": incident.withdrawn.superseded_by if incident.withdrawn else None,
     }
     return ["" if values[c] is None else values[c] for c in CSV_COLUMNS]
 

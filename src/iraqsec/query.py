@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
 from .model import Incident
+from .vocab import DEFAULT_SCOPE
+
+UNGRADED = "ungraded"  # the --evidence term for records without a grade
 
 
 class Facts(NamedTuple):
@@ -39,13 +42,19 @@ class Facts(NamedTuple):
     month: str
     claimed_by: tuple[str, ...]
     attributed_to: tuple[str, ...]
+    evidence: str | None
+    scope: str
+    site: str | None
+    tags: tuple[str, ...]
+    is_withdrawn: bool
 
 
 def facts(incident: Incident) -> Facts:
     return Facts(incident.id, incident.date, incident.governorate, incident.place, incident.tactic,
                  incident.target_type, incident.target, incident.target_country, incident.killed, incident.wounded,
                  incident.summary, incident.notes, tuple(incident.actors), incident.month,
-                 tuple(incident.claimed_by), tuple(incident.attributed_to))
+                 tuple(incident.claimed_by), tuple(incident.attributed_to), incident.evidence,
+                 incident.scope, incident.site, tuple(incident.tags), incident.withdrawn is not None)
 
 
 Record = Incident | Facts
@@ -68,13 +77,32 @@ class Filters:
     target_countries: tuple[str, ...] = ()
     casualties: bool = False
     search: str | None = None
+    evidence: tuple[str, ...] = ()  # "ungraded" selects records without a grade
+    tags: tuple[str, ...] = ()
+    without_tags: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    scope: str = DEFAULT_SCOPE  # a scope term, or "all"
+    include_withdrawn: bool = False
     _actor_set: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_actor_set", frozenset(self.actors))
 
     def matches(self, incident: Record) -> bool:
+        return self.in_view(incident) and self.selects(incident)
+
+    def in_view(self, incident: Record) -> bool:
+        """Within the scope and withdrawn choice (the contract's default view)."""
+        return ((self.scope == "all" or incident.scope == self.scope)
+                and (self.include_withdrawn or not incident.is_withdrawn))
+
+    def selects(self, incident: Record) -> bool:
+        """Meets every other filter."""
         return (self._date_ok(incident)
+                and _member(incident.evidence or UNGRADED, self.evidence)
+                and _member(incident.site, self.sites)
+                and (not self.tags or not set(self.tags).isdisjoint(incident.tags))
+                and (not self.without_tags or set(self.without_tags).isdisjoint(incident.tags))
                 and _member(incident.tactic, self.tactics)
                 and _member(incident.target_type, self.target_types)
                 and _member(incident.governorate, self.governorates)
@@ -122,7 +150,7 @@ def sort_key(incident: Record) -> tuple[str, str]:
     return incident.date, incident.id
 
 
-_EVERYTHING = Filters()
+_EVERYTHING = Filters(scope="all", include_withdrawn=True)
 _SORT_KEY = operator.attrgetter("date", "id")  # sort_key, at C speed
 
 
@@ -131,3 +159,44 @@ def select(incidents: Iterable[R], filters: Filters, reverse: bool = False,
     pool = incidents if filters == _EVERYTHING else (i for i in incidents if filters.matches(i))
     chosen = sorted(pool, key=_SORT_KEY, reverse=reverse)
     return chosen if limit is None else chosen[:limit]
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Records that met the filters but that the scope or withdrawn choice
+    left out: what a count line owes its reader."""
+
+    context: int = 0
+    campaign: int = 0
+    withdrawn: int = 0
+
+    def note(self) -> str:
+        """e.g. "3 context records not shown: --scope all"."""
+        parts = []
+        if self.context:
+            parts.append(f"{self.context} context record{_s(self.context)} not shown: --scope all")
+        if self.campaign:
+            parts.append(f"{self.campaign} campaign record{_s(self.campaign)} not shown: --scope all")
+        if self.withdrawn:
+            parts.append(f"{self.withdrawn} withdrawn record{_s(self.withdrawn)} not shown: --include-withdrawn")
+        return "; ".join(parts)
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def left_out(incidents: Iterable[Record], filters: Filters) -> LeftOut:
+    """How many records meet the filters but not the view, by reason
+    (a withdrawn record is counted as withdrawn whatever its scope)."""
+    context = campaign = withdrawn = 0
+    for incident in incidents:
+        if filters.in_view(incident) or not filters.selects(incident):
+            continue
+        if incident.is_withdrawn and not filters.include_withdrawn:
+            withdrawn += 1
+        elif incident.scope == "context":
+            context += 1
+        else:
+            campaign += 1
+    return LeftOut(context, campaign, withdrawn)

@@ -16,8 +16,8 @@ from rich.text import Text
 
 from .layout import Column, block_note, blocks, fit, needed, plain_text, record_note
 from .model import Incident, Source
-from .plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS
-from .reports import Measures, Pivot, Point, sparkline
+from .plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS, shown_date
+from .reports import EVIDENCE_ORDER, Measures, Pivot, Point, segments, sparkline
 
 # A drawing chooses its layout for the width it is drawn at.
 Drawing = Callable[[int], list[RenderableType]]
@@ -58,11 +58,6 @@ def console(file: IO[str] | None = None, width: int | None = None, record: bool 
     )
 
 
-def shown_date(date: str) -> str:
-    """A date for display: month precision shows its unknown day as ??."""
-    return f"{date}-??" if len(date) == 7 else date
-
-
 def count(value: int | None) -> str:
     return "?" if value is None else str(value)
 
@@ -72,11 +67,12 @@ _TEXT_COLUMNS = frozenset({"place", "target", "claimed-by", "attributed-to"})  #
 
 def _list_cell(incident: Incident, name: str) -> Text | str:
     values: dict[str, Any] = {
-        "id": incident.id, "date": shown_date(incident.date), "governorate": incident.governorate,
+        "id": incident.id, "date": shown_date(incident.date, incident.date_end), "governorate": incident.governorate,
         "place": incident.place, "tactic": incident.tactic, "target-type": incident.target_type,
         "target": incident.target, "target-country": incident.target_country or "",
         "killed": count(incident.killed), "wounded": count(incident.wounded),
         "claimed-by": "; ".join(incident.claimed_by), "attributed-to": "; ".join(incident.attributed_to),
+        "evidence": incident.evidence or "ungraded", "scope": incident.scope, "site": incident.site or "",
     }
     return safe(values[name])
 
@@ -107,24 +103,36 @@ def incident_table(incidents: Sequence[Incident], names: Sequence[str] = DEFAULT
 # --- one incident ----------------------------------------------------------
 
 
-def incident_detail(incident: Incident) -> list[RenderableType]:
-    """Every field of one incident as a two-column table, then its sources.
+def incident_detail(incident: Incident, links: Sequence[tuple[str, str]] = (), site_name: str | None = None,
+                    superseded_by: str | None = None) -> list[RenderableType]:
+    """Every field of one incident as a two-column table, then its sources;
+    `links` are (relation label, description) pairs in both directions.
     The id and each URL are printed whole, never wrapped, even past the
-    width: they must copy intact (into `show`, into a browser)."""
+    width: they must copy intact (into `show`, into a browser).  A withdrawn
+    record says so first."""
     coords = incident.coordinates
+    withdrawn = incident.withdrawn
+    site = f"{incident.site} ({site_name})" if incident.site and site_name else incident.site
     rows: list[tuple[str, str | None]] = [
-        ("date", shown_date(incident.date)), ("governorate", incident.governorate),
-        ("place", incident.place), ("coordinates", f"{coords[0]}, {coords[1]}" if coords else None),
+        ("date", shown_date(incident.date, incident.date_end)), ("governorate", incident.governorate),
+        ("place", incident.place), ("site", site),
+        ("coordinates", f"{coords[0]}, {coords[1]}" if coords else None),
+        ("geo precision", incident.geo_precision),
         ("tactic", incident.tactic), ("target type", incident.target_type), ("target", incident.target),
         ("target country", incident.target_country), ("killed", count(incident.killed)),
         ("wounded", count(incident.wounded)), ("claimed by", "; ".join(incident.claimed_by) or None),
-        ("attributed to", "; ".join(incident.attributed_to) or None), ("summary", incident.summary),
-        ("notes", incident.notes), ("tags", ", ".join(incident.tags) or None),
+        ("attributed to", "; ".join(incident.attributed_to) or None),
+        ("evidence", incident.evidence or "ungraded"), ("scope", incident.scope),
+        *links, ("summary", incident.summary), ("notes", incident.notes), ("tags", ", ".join(incident.tags) or None),
     ]
-    names = [name for name, value in rows if value is not None]
+    status = [("WITHDRAWN", withdrawn.reason), ("superseded by", superseded_by or withdrawn.superseded_by)] \
+        if withdrawn else []
+    names = [name for name, value in [*status, *rows] if value is not None]
     pad = max(len(n) for n in [*names, f"source {len(incident.sources)}"])
     table = _fields([(name, safe(value)) for name, value in rows if value is not None], pad)
-    out: list[RenderableType] = [Whole(Text.assemble(("id".ljust(pad), "bold"), "  ", safe(incident.id))), table]
+    out: list[RenderableType] = [_fields([(name, safe(value)) for name, value in status if value], pad)] \
+        if status else []
+    out += [Whole(Text.assemble(("id".ljust(pad), "bold"), "  ", safe(incident.id))), table]
     for i, source in enumerate(incident.sources, 1):
         title, url = _source_parts(source)
         heading = (f"source {i}".ljust(pad), "bold")
@@ -158,8 +166,12 @@ def _source_parts(source: str | Source) -> tuple[str, str | None]:
 # --- summary ---------------------------------------------------------------
 
 
-def label(value: object) -> Text:
-    return Text("(none)", style="dim") if value is None else safe(str(value))
+# What an absent value is called in a table, by field ("(none)" otherwise).
+_NONE_LABELS = {"evidence": "ungraded"}
+
+
+def label(value: object, field: str = "") -> Text:
+    return Text(_NONE_LABELS.get(field, "(none)"), style="dim") if value is None else safe(str(value))
 
 
 def _records(title: Sequence[Text], measures: Sequence[tuple[str, Any]], width: int) -> list[RenderableType]:
@@ -187,7 +199,7 @@ def summary_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], headers
     entry per group."""
 
     def layout(width: int) -> list[RenderableType]:
-        columns = [Column(h, [label(r[f]) for r in rows], footer="Total" if i == 0 else "", numeric=False,
+        columns = [Column(h, [label(r[f], f) for r in rows], footer="Total" if i == 0 else "", numeric=False,
                           justify="left") for i, (f, h) in enumerate(zip(fields, headers, strict=True))]
         for header, key in zip(_MEASURE_HEADERS, MEASURE_KEYS, strict=True):
             columns.append(Column(header, [str(r[key]) for r in rows], footer=str(getattr(total, key))))
@@ -201,7 +213,7 @@ def summary_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], headers
             return [table, Text(_SHORT_NOTE, style="dim")]
         out: list[RenderableType] = [Text(record_note(width), style="dim")]
         for r in rows:
-            out += _records([label(r[f]) for f in fields], [(h, r[k]) for h, k in zip(
+            out += _records([label(r[f], f) for f in fields], [(h, r[k]) for h, k in zip(
                 _MEASURE_HEADERS, MEASURE_KEYS, strict=True)], width)
         out += _records([Text("Total")], [(h, getattr(total, k)) for h, k in zip(
             _MEASURE_HEADERS, MEASURE_KEYS, strict=True)], width)
@@ -220,7 +232,7 @@ _PIVOT_TOTALS = (("All", "incidents"), ("K", "killed"), ("W", "wounded"), ("?", 
 def _pivot_columns(p: Pivot) -> tuple[Column, list[Column]]:
     """Months as rows, values as columns, then the months' totals."""
     key = Column("Month", list(p.months), footer="Total", justify="left")
-    body = [Column(label(c), [str(p.cells.get((m, c), "")) or "·" for m in p.months],
+    body = [Column(label(c, p.field), [str(p.cells.get((m, c), "")) or "·" for m in p.months],
                    footer=str(p.column_totals[c])) for c in p.columns]
     for header, attr in _PIVOT_TOTALS:
         body.append(Column(header, [str(getattr(p.row_totals[m], attr)) for m in p.months],
@@ -231,7 +243,8 @@ def _pivot_columns(p: Pivot) -> tuple[Column, list[Column]]:
 def _transposed_columns(p: Pivot, header: str) -> tuple[Column, list[Column]]:
     """Values as rows, months as columns, then the total of each row; the
     months' totals are the last four rows."""
-    names = [label(c) for c in p.columns] + [Text(t, style="bold") for t in ("All", "Killed", "Wounded", "Unrep.")]
+    names = [label(c, p.field) for c in p.columns]
+    names += [Text(t, style="bold") for t in ("All", "Killed", "Wounded", "Unrep.")]
     key = Column(header, names, numeric=False, justify="left")
     body = []
     for m in p.months:
@@ -298,9 +311,40 @@ def _change(point: Point) -> str:
     return f"{point.change:+.0%}"
 
 
+# Each evidence grade's segment has its own glyph, so that bars stay readable
+# without colour (in a pipe, with NO_COLOR, in print); colour only helps.
+EVIDENCE_GLYPHS: dict[str, tuple[str, str]] = {
+    "confirmed": ("█", "green"),
+    "reported": ("▓", "cyan"),
+    "claimed": ("▒", "yellow"),
+    "disputed": ("░", "magenta"),
+    "ungraded": ("┈", "bright_black"),
+}
+
+
+def evidence_legend() -> Text:
+    legend = Text("Evidence: ")
+    for i, grade in enumerate(EVIDENCE_ORDER):
+        glyph, style = EVIDENCE_GLYPHS[grade]
+        legend.append(("  " if i else "") + glyph, style=style)
+        legend.append(f" {grade}")
+    return legend
+
+
+def _bar(point: Point, top: int, bar_width: int) -> Text:
+    """The month's bar in segments by evidence grade, strongest first."""
+    lengths = segments([point.evidence[g] for g in EVIDENCE_ORDER], top, bar_width)
+    bar = Text()
+    for grade, length in zip(EVIDENCE_ORDER, lengths, strict=True):
+        glyph, style = EVIDENCE_GLYPHS[grade]
+        bar.append(glyph * length, style=style)
+    bar.append(f" {point.incidents}" if bar.plain else f"{point.incidents}")
+    return bar
+
+
 def trend_table(points: Sequence[Point]) -> Drawing:
-    """One bar per month scaled to the width left after the numbers; too
-    narrow for bars, one line per month."""
+    """One bar per month scaled to the width left after the numbers, in
+    segments by evidence grade; too narrow for bars, one line per month."""
 
     def layout(width: int) -> list[RenderableType]:
         top = max((p.incidents for p in points), default=0)
@@ -320,12 +364,7 @@ def trend_table(points: Sequence[Point]) -> Drawing:
                     line.append("  ").append(Text(*SIGNALS[p.signal]))
                 out.append(line)
             return out
-        bars = []
-        for p in points:
-            length = round(p.incidents * bar_width / top) if top else 0
-            bar = Text("█" * length, style="red" if p.escalation else "cyan")
-            bar.append(f" {p.incidents}" if length else f"{p.incidents}")
-            bars.append(bar)
+        bars = [_bar(p, top, bar_width) for p in points]
         columns = [fixed[0], Column("Incidents", bars, justify="left"), *fixed[1:]]
         table = fit(columns, width, footer=False)
         return [table] if table is not None else []
@@ -333,14 +372,14 @@ def trend_table(points: Sequence[Point]) -> Drawing:
     return layout
 
 
-def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: str) -> Drawing:
+def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: str, field: str = "") -> Drawing:
     def layout(width: int) -> list[RenderableType]:
         span = f"{months[0]} .. {months[-1]}" if months else ""
         peaks = []
         for counts in rows.values():
             top: int = max(counts, default=0)
             peaks.append(months[counts.index(top)] if top else "")
-        columns = [Column(header, [label(v) for v in rows], numeric=False, justify="left"),
+        columns = [Column(header, [label(v, field) for v in rows], numeric=False, justify="left"),
                    Column(span, [sparkline(c) for c in rows.values()], justify="left"),
                    Column("Total", [str(sum(c)) for c in rows.values()]),
                    Column("Peak", peaks, justify="left")]
@@ -349,8 +388,23 @@ def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: s
             return [table]
         out: list[RenderableType] = [Text(record_note(width), style="dim"), Text(f"Months: {span}")]
         for r, value in enumerate(rows):
-            out += _records([label(value)], [("Total", columns[2].cells[r]), ("Peak", peaks[r])], width)
+            out += _records([label(value, field)], [("Total", columns[2].cells[r]), ("Peak", peaks[r])], width)
             out.append(Text(f"  {columns[1].cells[r]}"))
         return out
 
     return layout
+
+
+def places_table(rows: Sequence[dict[str, Any]]) -> Table:
+    """The gazetteer: one row per place, with its incident count."""
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    table.add_column("Id", overflow="fold")
+    table.add_column("Name", overflow="fold", ratio=1)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Governorate", no_wrap=True)
+    table.add_column("Lat, lon", no_wrap=True)
+    table.add_column("Incidents", justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(safe(row["id"]), safe(row["name"]), row["kind"], row["governorate"],
+                      f"{row['latitude']}, {row['longitude']}", str(row["incidents"]))
+    return table

@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .query import Filters, Record
+from . import vocab
+from .model import Place
+from .query import UNGRADED, Filters, Record
 
 FIELDS: dict[str, str] = {  # command-line name -> JSON key
     "month": "month",
@@ -30,7 +32,12 @@ FIELDS: dict[str, str] = {  # command-line name -> JSON key
     "claimed-by": "claimed_by",
     "attributed-to": "attributed_to",
     "target-country": "target_country",
+    "evidence": "evidence",
+    "scope": "scope",
 }
+# The evidence segments of a trend bar, strongest first; records without a
+# grade come last.
+EVIDENCE_ORDER: tuple[str, ...] = (*vocab.EVIDENCE, UNGRADED)
 # Fields whose value is a list of names: an incident counts under each one.
 MULTI: frozenset[str] = frozenset({"actor", "claimed_by", "attributed_to"})
 # What the table says under a grouping by each list field.
@@ -125,7 +132,15 @@ def group(incidents: Iterable[Record], fields: Sequence[str]) -> dict[tuple[Any,
     return out
 
 
-def _order(values: Iterable[Any]) -> list[Any]:
+# Fields whose values are shown in their vocabulary's order (strongest
+# evidence first), not alphabetically.
+_VOCABULARY_ORDER: dict[str, tuple[str, ...]] = {"evidence": tuple(vocab.EVIDENCE), "scope": tuple(vocab.SCOPES)}
+
+
+def _order(values: Iterable[Any], field: str = "") -> list[Any]:
+    terms = _VOCABULARY_ORDER.get(field)
+    if terms:
+        return sorted(set(values), key=lambda v: (v is None, terms.index(v) if v in terms else len(terms), str(v)))
     return sorted(set(values), key=lambda v: (v is None, str(v)))
 
 
@@ -137,7 +152,7 @@ def summary_rows(incidents: Sequence[Record], fields: Sequence[str],
     axes = []
     for i, field in enumerate(fields):
         seen = [key[i] for key in groups]
-        axes.append(list(months) if field == "month" and months else _order(seen))
+        axes.append(list(months) if field == "month" and months else _order(seen, field))
     rows = []
     for key in itertools.product(*axes):
         if "month" not in fields and key not in groups:
@@ -147,11 +162,6 @@ def summary_rows(incidents: Sequence[Record], fields: Sequence[str],
                      "incidents": m.incidents, "killed": m.killed, "wounded": m.wounded,
                      "unreported": m.unreported})
     return rows
-
-
-def strip_unreported(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The contract's JSON rows: the --by keys and incidents, killed, wounded."""
-    return [{k: v for k, v in row.items() if k != "unreported"} for row in rows]
 
 
 @dataclass
@@ -178,7 +188,7 @@ def pivot(incidents: Sequence[Record], field: str, months: Sequence[str]) -> Piv
         total.add(incident)
         for value in _values(incident, field):
             cells[(incident.month, value)] = cells.get((incident.month, value), 0) + 1
-    columns = _order(v for _, v in cells)
+    columns = _order((v for _, v in cells), field)
     column_totals = {c: sum(n for (_, v), n in cells.items() if v == c) for c in columns}
     return Pivot(field, columns, list(months), cells, row_totals, column_totals, total)
 
@@ -194,6 +204,7 @@ class Point:
     change: float | None  # month-over-month, as a fraction; None after a zero month
     escalation: bool  # the escalation rule holds (is_escalation)
     signal: str | None  # "rising" or "high" when it holds (see escalation_signal), else None
+    evidence: dict[str, int]  # incidents by evidence grade (EVIDENCE_ORDER; "ungraded" for none)
 
 
 def is_escalation(count: int, previous: Sequence[int]) -> bool:
@@ -217,6 +228,10 @@ def escalation_signal(count: int, previous: Sequence[int]) -> str | None:
 
 def series(incidents: Sequence[Record], months: Sequence[str]) -> list[Point]:
     groups = group(incidents, ["month"])
+    grades: dict[tuple[str, str], int] = {}
+    for incident in incidents:
+        key = (incident.month, incident.evidence or UNGRADED)
+        grades[key] = grades.get(key, 0) + 1
     points: list[Point] = []
     counts: list[int] = []
     for month in months:
@@ -224,15 +239,31 @@ def series(incidents: Sequence[Record], months: Sequence[str]) -> list[Point]:
         previous = counts[-1] if counts else None
         change = None if not previous else (m.incidents - previous) / previous
         signal = escalation_signal(m.incidents, counts)
-        points.append(Point(month, m.incidents, m.killed, m.wounded, change, signal is not None, signal))
+        evidence = {grade: grades.get((month, grade), 0) for grade in EVIDENCE_ORDER}
+        points.append(Point(month, m.incidents, m.killed, m.wounded, change, signal is not None, signal, evidence))
         counts.append(m.incidents)
     return points
+
+
+def segments(counts: Sequence[int], top: int, width: int) -> list[int]:
+    """Lengths of a bar's segments: the bar for sum(counts) scaled so that
+    `top` fills `width`, cut where the running totals fall (so the segments
+    add up to exactly the whole bar's length)."""
+    if not top:
+        return [0] * len(counts)
+    out, running, start = [], 0, 0
+    for n in counts:
+        running += n
+        end = round(running * width / top)
+        out.append(end - start)
+        start = end
+    return out
 
 
 def series_by(incidents: Sequence[Record], field: str, months: Sequence[str]) -> dict[Any, list[int]]:
     """Monthly incident counts per value of `field`."""
     groups = group(incidents, ["month", field])
-    values = _order(v for _, v in groups)
+    values = _order((v for _, v in groups), field)
     return {v: [groups[(m, v)].incidents if (m, v) in groups else 0 for m in months] for v in values}
 
 
@@ -249,3 +280,14 @@ def sparkline(counts: Sequence[int]) -> str:
 
 def by_key(field: str) -> Callable[[dict[str, Any]], Any]:
     return lambda row: row[field]
+
+
+def place_rows(places: Sequence[Place], records: Iterable[Record]) -> list[dict[str, Any]]:
+    """One row per place of the gazetteer, in id order, with the number of
+    `records` whose site it is."""
+    counts: dict[str | None, int] = {}
+    for record in records:
+        counts[record.site] = counts.get(record.site, 0) + 1
+    return [{"id": p.id, "name": p.name, "kind": p.kind, "governorate": p.governorate,
+             "latitude": p.coordinates[0], "longitude": p.coordinates[1], "aliases": list(p.aliases),
+             "incidents": counts.get(p.id, 0)} for p in sorted(places, key=lambda p: p.id)]

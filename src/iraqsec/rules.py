@@ -9,7 +9,7 @@ the cross-record rules look at the ledger as a whole.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -17,16 +17,20 @@ from pydantic import BaseModel, ValidationError
 from . import vocab
 from .findings import Finding, error, warning
 from .loader import NumberSpelling, Path_, RawRecord, type_name
-from .model import Actor, Incident, suggest
+from .model import Actor, Incident, Place, suggest
 
 M = TypeVar("M", bound=BaseModel)
 
 DISTINCT_TAG = "distinct-incident"
-_FIELDS = {"incident": vocab.INCIDENT_FIELDS, "actor": vocab.ACTOR_FIELDS}
+# The rules whose findings are warnings (errors under `check --strict`).
+WARNING_RULES = ("ungraded", "coordinates-precision", "probable-duplicate", "unknown-actor")
+_FIELDS = {"incident": vocab.INCIDENT_FIELDS, "actor": vocab.ACTOR_FIELDS, "place": vocab.PLACE_FIELDS}
 _REQUIRED_HINT = {
     "killed": " (write null when the number was not reported)",
     "wounded": " (write null when the number was not reported)",
     "sources": " (list the URLs of the reports you read)",
+    "reason": " (say why the record was taken back)",
+    "coordinates": " ([latitude, longitude] of the place, as a source gives it)",
 }
 
 
@@ -64,6 +68,10 @@ def _translate(raw: RawRecord, err: Any, loc: Path_, rule: str, fields: Sequence
         # a key missing from a nested mapping (a source) is located at that mapping
         line, col = raw.locate(loc[:-1]) if len(loc) > 1 else (raw.line, raw.col)
         return error(raw.path, line, col, rule, f"missing required key '{_label(loc)}'{hint}")
+    at = (err.get("ctx") or {}).get("at")
+    if not loc and at:  # a whole-record rule about one key: located at that key
+        line, col = raw.locate(tuple(int(part) if part.isdigit() else part for part in at.split(".")))
+        return error(raw.path, line, col, rule, err["msg"])
     line, col = raw.locate(loc)
     if rule == "unknown-key":
         return error(raw.path, line, col, rule, _unknown_key(loc, fields))
@@ -105,7 +113,7 @@ def _label(loc: Path_) -> str:
 
 def _unknown_key(loc: Path_, fields: Sequence[str]) -> str:
     key = str(loc[-1])
-    choices = vocab.SOURCE_FIELDS if len(loc) > 1 else fields
+    choices = vocab.NESTED_FIELDS.get(str(loc[0]), fields) if len(loc) > 1 else fields
     hits = suggest(key, choices)
     hint = f"; did you mean '{hits[0]}'?" if hits else f" (allowed: {', '.join(choices)})"
     return f"unknown key '{_label(loc)}'{hint}"
@@ -192,7 +200,9 @@ def fold_actor(name: str) -> str:
     return " ".join(name.casefold().replace("\u2019", "'").split())
 
 
-def duplicate_ids(records: Iterable[RawRecord]) -> list[Finding]:
+def duplicate_ids(records: Iterable[RawRecord], rule: str = "duplicate-id", what: str = "id") -> list[Finding]:
+    """An id used twice.  In registries (`what` = "place id") the same entry
+    repeated word for word in another directory's file is one entry."""
     seen: dict[str, RawRecord] = {}
     out = []
     for raw in records:
@@ -200,19 +210,21 @@ def duplicate_ids(records: Iterable[RawRecord]) -> list[Finding]:
             continue
         ident = raw.data["id"]
         first = seen.setdefault(ident, raw)
-        if first is not raw:
-            line, col = raw.locate(("id",))
-            fline, _ = first.locate(("id",))
-            out.append(error(raw.path, line, col, "duplicate-id",
-                             f"id '{ident}' is already used at {first.path}:{fline}; ids must be unique"))
+        if first is raw or (what != "id" and first.data == raw.data and first.path != raw.path):
+            continue
+        line, col = raw.locate(("id",))
+        fline, _ = first.locate(("id",))
+        out.append(error(raw.path, line, col, rule,
+                         f"{what} '{ident}' is already used at {first.path}:{fline}; ids must be unique"))
     return out
 
 
 def probable_duplicates(entries: Iterable[tuple[Incident, RawRecord]]) -> list[Finding]:
-    """Same day, governorate, tactic and target type: probably one event twice."""
+    """Same day, governorate, tactic and target type: probably one event twice.
+    A withdrawn record is left out: withdrawing a duplicate is how it is resolved."""
     groups: dict[tuple[str, str, str, str], list[tuple[Incident, RawRecord]]] = defaultdict(list)
     for incident, raw in entries:
-        if not incident.month_precision and DISTINCT_TAG not in incident.tags:
+        if not incident.month_precision and DISTINCT_TAG not in incident.tags and not incident.is_withdrawn:
             groups[(incident.date, incident.governorate, incident.tactic, incident.target_type)].append(
                 (incident, raw))
     out = []
@@ -278,5 +290,132 @@ def registry_rules(actors: Sequence[tuple[Actor, RawRecord]]) -> list[Finding]:
                 line, col = raw.locate(("linked_to", i))
                 out.append(error(raw.path, line, col, "unknown-link",
                                  f"linked_to[{i}]: '{link}' is not the name of an actor in this file"))
+    return out
+
+
+
+# --- version 2: grades, links, withdrawn records, places -------------------
+
+
+def ungraded(entries: Iterable[tuple[Incident, RawRecord]]) -> list[Finding]:
+    """A record that does not say how well it is established (withdrawn ones
+    are not counted anywhere, so they need no grade)."""
+    terms = ", ".join(vocab.EVIDENCE)
+    return [warning(raw.path, raw.line, raw.col, "ungraded",
+                    f"'{incident.id}' has no evidence grade; add evidence: one of {terms} (docs/codebook.md)")
+            for incident, raw in entries if incident.evidence is None and incident.withdrawn is None]
+
+
+def coordinates_precision(entries: Iterable[tuple[Incident, RawRecord]]) -> list[Finding]:
+    """Coordinates that do not say how close they are to the event (version 1
+    records): a warning, where `site` without geo_precision is an error."""
+    out = []
+    for incident, raw in entries:
+        if incident.coordinates is not None and incident.geo_precision is None:
+            line, col = raw.locate(("coordinates",))
+            out.append(warning(raw.path, line, col, "coordinates-precision",
+                               "coordinates are given without geo_precision; add geo_precision: exact when they "
+                               "are the spot itself, else site, near, district or governorate"))
+    return out
+
+
+def links(entries: Sequence[tuple[Incident, RawRecord]], reserved: Iterable[str] = ()) -> list[Finding]:
+    """`related` ids exist and `responds-to` looks back in time; a withdrawn
+    record is superseded by one that exists and is not withdrawn.  `reserved`
+    are ids of records that exist but did not validate (not "unknown")."""
+    by_id = {incident.id: incident for incident, _ in entries}
+    known = set(by_id) | set(reserved)
+    out: list[Finding] = []
+    for incident, raw in entries:
+        for i, link in enumerate(incident.related):
+            other = by_id.get(link.id)
+            if link.id not in known:
+                out.append(_unknown_id(raw, ("related", i, "id"), link.id, by_id))
+            elif other is not None and link.relation == "responds-to" and other.first_day > incident.last_day:
+                line, col = raw.locate(("related", i, "relation"))
+                out.append(error(raw.path, line, col, "responds-to-later",
+                                 f"related[{i}]: '{incident.id}' ({incident.date}) cannot respond to "
+                                 f"'{other.id}', dated later ({other.date}); the later record responds to the "
+                                 "earlier one: move the link there, or correct the dates"))
+        out += _superseded(incident, raw, by_id, known)
+    return out
+
+
+def _superseded(incident: Incident, raw: RawRecord, by_id: dict[str, Incident], known: set[str]) -> list[Finding]:
+    target = incident.withdrawn.superseded_by if incident.withdrawn else None
+    if target is None:
+        return []
+    if target not in known:
+        return [_unknown_id(raw, ("withdrawn", "superseded_by"), target, by_id)]
+    other = by_id.get(target)
+    if other is not None and other.withdrawn is not None:
+        line, col = raw.locate(("withdrawn", "superseded_by"))
+        return [error(raw.path, line, col, "withdrawn-superseding",
+                      f"withdrawn.superseded_by: '{target}' is itself withdrawn; name the record that "
+                      "stands now" + (f" ('{other.withdrawn.superseded_by}'?)" if other.withdrawn.superseded_by
+                                      else ""))]
+    return []
+
+
+def _unknown_id(raw: RawRecord, loc: Path_, ident: str, by_id: dict[str, Incident]) -> Finding:
+    line, col = raw.locate(loc)
+    hits = suggest(ident, by_id)
+    hint = f"; did you mean '{hits[0]}'?" if hits else "; link the id of an existing record"
+    return error(raw.path, line, col, "unknown-id", f"{_label(loc)}: no record has the id '{ident}'{hint}")
+
+
+class PlaceRegistry:
+    """The places of `places.yaml`, by id and by any spelling; `where` says
+    where each entry is written (file, line), when known."""
+
+    def __init__(self, places: Sequence[Place], where: Mapping[str, tuple[str, int]] | None = None) -> None:
+        self.by_id: dict[str, Place] = {}
+        self.where = dict(where or {})
+        self.folded: dict[str, list[str]] = defaultdict(list)
+        for place in places:
+            if self.by_id.setdefault(place.id, place) is not place:
+                continue
+            for spelling in (place.id, place.name, *place.aliases):
+                ids = self.folded[vocab.fold_spelling(spelling)]
+                if place.id not in ids:
+                    ids.append(place.id)
+
+    @classmethod
+    def of(cls, entries: Sequence[tuple[Place, RawRecord]]) -> PlaceRegistry:
+        where: dict[str, tuple[str, int]] = {}
+        for place, raw in entries:
+            where.setdefault(place.id, (raw.path, raw.line))
+        return cls([p for p, _ in entries], where)
+
+    @property
+    def places(self) -> list[Place]:
+        return list(self.by_id.values())
+
+    def resolve(self, name: str) -> list[str]:
+        """The ids of the places a spelling names (id, name or alias, any case)."""
+        if name in self.by_id:
+            return [name]
+        return list(self.folded.get(vocab.fold_spelling(name), ()))
+
+
+def sites(entries: Iterable[tuple[Incident, RawRecord]], registry: PlaceRegistry) -> list[Finding]:
+    """A record's site is in places.yaml, in the record's governorate."""
+    out = []
+    for incident, raw in entries:
+        if incident.site is None:
+            continue
+        line, col = raw.locate(("site",))
+        place = registry.by_id.get(incident.site)
+        if place is None:
+            hits = suggest(incident.site, registry.by_id)
+            hint = (f"; did you mean '{hits[0]}'?" if hits
+                    else "; add it to places.yaml with its coordinates and sources")
+            out.append(error(raw.path, line, col, "unknown-site",
+                             f"site: '{incident.site}' is not in places.yaml{hint}"))
+        elif place.governorate != incident.governorate:
+            path, at = registry.where.get(place.id, ("places.yaml", 0))
+            out.append(error(raw.path, line, col, "site-governorate",
+                             f"site: '{incident.site}' is in {place.governorate} ({path}:{at}) but the record "
+                             f"says governorate {incident.governorate}; correct the governorate or the site"))
     return out
 

@@ -39,7 +39,7 @@ Path_ = tuple[str | int, ...]
 Pos = tuple[int, int]
 # Keys whose values are dates: kept as written, so that `2020-9-16` (which
 # YAML 1.1 would read as a date) can be rejected as unpadded.
-DATE_KEYS = frozenset({"date", "published"})
+DATE_KEYS = frozenset({"date", "date_end", "published"})
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 IMPLICIT_START = frozenset("-+.0123456789~nNtTfFyYoO<=")

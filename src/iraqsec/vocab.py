@@ -14,15 +14,16 @@ TACTICS: Mapping[str, str] = MappingProxyType(
     {
         "rocket": "Unguided rockets (Katyusha 107/122 mm and similar), usually from a timed launcher.",
         "mortar": "Mortar rounds.",
-        "missile": "Guided or ballistic missiles.",
-        "drone": "Armed or explosive-laden unmanned aircraft.",
-        "airstrike": "Strikes by manned or unmanned military aircraft of a state.",
+        "missile": "Ballistic or guided missiles launched from the ground.",
+        "drone": "A one-way attack drone, or a small drone dropping munitions, launched at the target.",
+        "airstrike": "A strike from an aircraft of a state, crewed or uncrewed (an MQ-9 strike is an airstrike).",
         "ied": "Improvised explosive devices: roadside bombs, sticky bombs, car bombs.",
         "small-arms": "Gunfire from rifles, pistols or machine guns.",
         "grenade": "Hand or rocket-propelled grenades.",
         "arson": "Setting fire to property, including storming and burning a compound.",
         "kidnapping": "Abduction of people.",
-        "other": "Any other means; say which in the summary.",
+        "other": "A known means that no other term covers, such as storming a compound; say which in the summary.",
+        "unknown": "The reports say an attack took place but not how.",
     }
 )
 
@@ -40,6 +41,57 @@ TARGET_TYPES: Mapping[str, str] = MappingProxyType(
         "militia": "Premises or members of an armed group.",
         "civilian": "Civilians or civilian property not covered above.",
         "other": "Anything else; say what in `target`.",
+    }
+)
+
+EVIDENCE: Mapping[str, str] = MappingProxyType(
+    {
+        "confirmed": "An official statement (Security Media Cell, coalition, embassy, government) "
+                     "or two or more independent reports.",
+        "reported": "One credible report, no official confirmation.",
+        "claimed": "Known only from a perpetrator's claim or outlets aligned with the perpetrator.",
+        "disputed": "An official denial or credible reports contradict it.",
+    }
+)
+
+SCOPES: Mapping[str, str] = MappingProxyType(
+    {
+        "campaign": "An attack on US, coalition, foreign diplomatic, contractor or foreign-company targets, "
+                    "or a strike by a state party (the US, Iran) in the same conflict.",
+        "context": "An event that shapes the campaign but is none of those (an Iraqi raid on a militia, "
+                   "protesters burning a consulate).",
+    }
+)
+DEFAULT_SCOPE = "campaign"
+
+GEO_PRECISIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "exact": "The coordinates are the spot itself.",
+        "site": "Inside the named facility.",
+        "near": "Within about 25 km of the named place.",
+        "district": "Somewhere in the named district.",
+        "governorate": "Only the governorate is known.",
+    }
+)
+
+RELATIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "responds-to": "This event answers the other one (a retaliatory strike, for instance).",
+        "same-attack": "Another part of one coordinated attack.",
+        "see-also": "Otherwise connected.",
+    }
+)
+
+PLACE_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "base": "A military base or camp.",
+        "airport": "An airport, civil or military.",
+        "diplomatic": "An embassy, consulate or diplomatic compound.",
+        "company-site": "Premises of a company.",
+        "town": "A town or city.",
+        "district": "A district or neighbourhood.",
+        "road": "A road or highway.",
+        "other": "Anything else.",
     }
 )
 
@@ -95,13 +147,45 @@ def governorate_aliases() -> dict[str, str]:
     return out
 
 
+# The capital of each governorate, [lat, lon] of its city centre rounded to
+# two decimals (about 1 km): where `export --format geojson
+# --governorate-fallback` puts a record known only to its governorate, as
+# ACLED does for its lowest precision.  Positions as GeoNames gives them.
+GOVERNORATE_CAPITALS: Mapping[str, tuple[str, tuple[float, float]]] = MappingProxyType(
+    {
+        "Anbar": ("Ramadi", (33.42, 43.30)),
+        "Babil": ("Hillah", (32.46, 44.42)),
+        "Baghdad": ("Baghdad", (33.34, 44.40)),
+        "Basra": ("Basra", (30.51, 47.78)),
+        "Dhi Qar": ("Nasiriyah", (31.06, 46.26)),
+        "Diyala": ("Baqubah", (33.75, 44.64)),
+        "Duhok": ("Duhok", (36.87, 42.99)),
+        "Erbil": ("Erbil", (36.19, 44.01)),
+        "Halabja": ("Halabja", (35.18, 45.99)),
+        "Karbala": ("Karbala", (32.62, 44.02)),
+        "Kirkuk": ("Kirkuk", (35.47, 44.39)),
+        "Maysan": ("Amarah", (31.84, 47.14)),
+        "Muthanna": ("Samawah", (31.33, 45.28)),
+        "Najaf": ("Najaf", (32.03, 44.35)),
+        "Nineveh": ("Mosul", (36.34, 43.12)),
+        "Qadisiyyah": ("Diwaniyah", (31.99, 44.93)),
+        "Salah al-Din": ("Tikrit", (34.62, 43.68)),
+        "Sulaymaniyah": ("Sulaymaniyah", (35.56, 45.43)),
+        "Wasit": ("Kut", (32.51, 45.82)),
+    }
+)
+
+
 # Fields of an incident, in the contract's order (used by writers and fmt).
 INCIDENT_FIELDS: tuple[str, ...] = (
     "id",
     "date",
+    "date_end",
     "governorate",
     "place",
+    "site",
     "coordinates",
+    "geo_precision",
     "tactic",
     "target_type",
     "target",
@@ -110,13 +194,25 @@ INCIDENT_FIELDS: tuple[str, ...] = (
     "wounded",
     "claimed_by",
     "attributed_to",
+    "evidence",
+    "scope",
+    "related",
     "summary",
     "sources",
     "notes",
     "tags",
+    "withdrawn",
 )
 SOURCE_FIELDS: tuple[str, ...] = ("title", "url", "publisher", "published")
 ACTOR_FIELDS: tuple[str, ...] = ("name", "kind", "aliases", "linked_to", "sources", "notes")
+PLACE_FIELDS: tuple[str, ...] = ("id", "name", "aliases", "kind", "governorate", "coordinates", "sources", "notes")
+RELATED_FIELDS: tuple[str, ...] = ("id", "relation")
+WITHDRAWN_FIELDS: tuple[str, ...] = ("reason", "superseded_by")
+# The keys of mappings nested in a record, by the record key that holds them.
+NESTED_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"sources": SOURCE_FIELDS, "related": RELATED_FIELDS, "withdrawn": WITHDRAWN_FIELDS})
+# How far `date_end` may lie after `date`.
+MAX_SPAN_DAYS = 31
 ACTOR_KINDS: Mapping[str, str] = MappingProxyType(
     {
         "faction": "An established armed group.",

@@ -91,12 +91,14 @@ def _value(key: str, value: Any, indent: str, block: bool = False) -> str:
         return " true" if value else " false"
     if isinstance(value, (int, float)):
         return f" {value!r}"
-    if isinstance(value, str) and key in ("date", "published") and _DATE_TEXT.match(value):
+    if isinstance(value, str) and key in ("date", "date_end", "published") and _DATE_TEXT.match(value):
         return " " + value  # the loader keeps date values as written
     if isinstance(value, str):
         return _text(value, WIDTH - len(indent) - len(key) - 2, indent + INDENT)
     if isinstance(value, (list, tuple)):
         return _list(key, value, indent, block)
+    if isinstance(value, dict):  # withdrawn: a mapping under its key
+        return "".join(f"\n{indent}{INDENT}{k}:{_value(k, v, indent + INDENT)}" for k, v in value.items())
     raise TypeError(f"cannot write {type(value).__name__}")  # pragma: no cover - models hold no other types
 
 
@@ -168,9 +170,13 @@ def _mapping_item(mapping: dict[str, Any], indent: str) -> str:
 
 def record_fields(incident: Incident) -> dict[str, Any]:
     """An incident's fields in the contract's order, optional empties left out
-    (killed and wounded are always written: null there means "not reported")."""
+    (killed and wounded are always written: null there means "not reported"),
+    and `scope` only when the record states it (a version 1 record is
+    written back without one)."""
     return {key: value for key, value in plain.record_dict(incident).items()
-            if key in ("killed", "wounded") or not (value is None or (key == "tags" and value == []))}
+            if key in ("killed", "wounded") or not (
+                value is None or (key in ("tags", "related") and value == [])
+                or (key == "scope" and "scope" not in incident.model_fields_set))}
 
 
 def dump_record(incident: Incident, block: frozenset[str] = frozenset()) -> str:

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "fmt": ("iraqsec.cli.fmt", "fmt", "Rewrite ledger files in the canonical layout."),
     "list": ("iraqsec.cli.listing", "list_", "List incidents, filtered."),
     "show": ("iraqsec.cli.show", "show", "Show one incident in full."),
+    "places": ("iraqsec.cli.places", "places", "List the places of places.yaml and the incidents at each."),
     "summary": ("iraqsec.cli.summary", "summary", "Incidents and casualties grouped by one or two fields."),
     "trend": ("iraqsec.cli.trend", "trend", "Monthly trend drawn in the terminal."),
     "export": ("iraqsec.cli.export", "export", "Export incidents as csv, json, ndjson, geojson, sqlite or markdown."),

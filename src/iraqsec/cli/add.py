@@ -141,10 +141,7 @@ def _ask_record(context: Context) -> dict[str, Any]:
     data["governorate"] = _choose("Governorate", GovernorateChoice(),
                                   [*vocab.GOVERNORATES, *vocab.governorate_aliases()])
     data["place"] = _ask("Place (town, district or site)", lambda t: authoring.parse_text_answer("place", t))
-    coordinates = _ask("Coordinates (latitude, longitude; empty if unknown)", authoring.parse_coordinates,
-                       optional=True)
-    if coordinates is not None:
-        data["coordinates"] = coordinates
+    _ask_location(context, data)
     data["tactic"] = _choose("Tactic", click.Choice(list(vocab.TACTICS), case_sensitive=False), list(vocab.TACTICS))
     data["target_type"] = _choose("Target type", click.Choice(list(vocab.TARGET_TYPES), case_sensitive=False),
                                   list(vocab.TARGET_TYPES))
@@ -159,6 +156,13 @@ def _ask_record(context: Context) -> dict[str, Any]:
     for key, label in (("claimed_by", "Claimed by"), ("attributed_to", "Attributed to")):
         data[key] = _ask(f"{label} (actor names, comma-separated; empty if none)",
                          functools.partial(_actors, key, context), optional=True, words=actors)
+    data["evidence"] = _choose("Evidence (how well the event is established; docs/codebook.md)",
+                               click.Choice(list(vocab.EVIDENCE), case_sensitive=False), list(vocab.EVIDENCE))
+    scope = _choose("Scope (context: shapes the campaign but is no attack on its targets)",
+                    click.Choice(list(vocab.SCOPES), case_sensitive=False), list(vocab.SCOPES),
+                    default=vocab.DEFAULT_SCOPE)
+    if scope != vocab.DEFAULT_SCOPE:
+        data["scope"] = scope
     data["summary"] = _ask("Summary (one to three sentences, in your own words)",
                            lambda t: authoring.parse_text_answer("summary", t))
     data["sources"] = _ask_sources()
@@ -172,6 +176,27 @@ def _ask_record(context: Context) -> dict[str, Any]:
     proposal = authoring.propose_id(data["date"], data["place"], data["tactic"], context.ids)
     ident = _ask("Id", lambda t: authoring.parse_id(t, context.ids), default=proposal)
     return {"id": ident, **data}
+
+
+def _ask_location(context: Context, data: dict[str, Any]) -> None:
+    """Site (when the ledger has places.yaml), coordinates, and how precise
+    they are when either is given."""
+    places = context.places
+    if places is not None:
+        words = [s for p in places.places for s in (p.id, p.name, *p.aliases)]
+        site = _ask("Site (a place of places.yaml: id, name or alias; Tab completes; empty if none)",
+                    functools.partial(authoring.parse_site, places, data["governorate"]), optional=True,
+                    words=words)
+        if site is not None:
+            data["site"] = site
+    coordinates = _ask("Coordinates of the event itself (latitude, longitude; empty if unknown)",
+                       authoring.parse_coordinates, optional=True)
+    if coordinates is not None:
+        data["coordinates"] = coordinates
+    if "site" in data or "coordinates" in data:
+        data["geo_precision"] = _choose("Geo precision (how close the location is to the event)",
+                                        click.Choice(list(vocab.GEO_PRECISIONS), case_sensitive=False),
+                                        list(vocab.GEO_PRECISIONS))
 
 
 def _actors(key: str, context: Context, text: str) -> list[str]:
@@ -205,9 +230,9 @@ def _ask(label: str, parse: Callable[[str], T], optional: bool = False, default:
             click.echo(f"  {exc}", err=True)
 
 
-def _choose(label: str, choice: click.Choice[str], words: Sequence[str]) -> str:
+def _choose(label: str, choice: click.Choice[str], words: Sequence[str], default: str | None = None) -> str:
     with _completion(words):
-        value: str = click.prompt(label, type=choice)
+        value: str = click.prompt(label, type=choice, default=default)
     return value
 
 

@@ -11,8 +11,9 @@ from dataclasses import replace
 import click
 
 from .. import gitdiff
-from ..findings import DEFAULT_CAP, Finding, FindingLog, Omitted, omitted_lines, tally, visible
+from ..findings import DEFAULT_CAP, Finding, FindingLog, Omitted, Severity, omitted_lines, tally, visible
 from ..ledger import actor_files, expand
+from ..rules import WARNING_RULES
 from .common import UsageFailure, ledger_paths, load_ledger
 from .options import quiet_for_json
 
@@ -20,6 +21,9 @@ from .options import quiet_for_json
 @click.command()
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--allow", "allowed", multiple=True, type=click.Choice(list(WARNING_RULES)), metavar="RULE",
+              help="Under --strict, keep warnings of RULE warnings (repeatable), e.g. --allow ungraded "
+                   "while a ledger's evidence grades are being written.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default=None,
               callback=quiet_for_json, help="Output format (default: text; github when $GITHUB_ACTIONS is set).")
 @click.option("--new-since", "since", metavar="REF",
@@ -29,8 +33,8 @@ from .options import quiet_for_json
               metavar="N", help="Show at most N findings of each rule, then one line counting the rest "
                                 "(0: show every finding).")
 @click.pass_context
-def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | None, since: str | None,
-          cap: int) -> None:
+def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, allowed: tuple[str, ...], fmt: str | None,
+          since: str | None, cap: int) -> None:
     """Check ledger files and report every problem.
 
     With --new-since REF, each file is compared with the same file at REF and
@@ -47,13 +51,13 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
     limit = cap or None
     # --new-since filters the findings after loading: keep them all until then.
     ledger = load_ledger(chosen, cap=None if since is not None else limit)
-    findings = [replace(f, severity="error") if strict else f for f in ledger.findings]
+    findings = [replace(f, severity=_severity(f.rule, f.severity, strict, allowed)) for f in ledger.findings]
     note = None
     if since is not None:
         findings, note = _new_since(chosen, findings, since)
     log = FindingLog(limit)
     log.add(findings)
-    findings, omitted = log.kept, _merged(log.omitted(), ledger.omitted, strict)
+    findings, omitted = log.kept, _merged(log.omitted(), ledger.omitted, strict, allowed)
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") else "text")
     if fmt == "json":
         click.echo(_json(findings))
@@ -70,11 +74,16 @@ def check(ctx: click.Context, paths: tuple[str, ...], strict: bool, fmt: str | N
     sys.exit(1 if errors else 0)
 
 
-def _merged(shown: Omitted, loaded: Omitted, strict: bool) -> Omitted:
+def _severity(rule: str, severity: Severity, strict: bool, allowed: tuple[str, ...]) -> Severity:
+    """--strict makes every finding an error, but the warnings of --allow rules."""
+    return "error" if strict and rule not in allowed else severity
+
+
+def _merged(shown: Omitted, loaded: Omitted, strict: bool, allowed: tuple[str, ...]) -> Omitted:
     """Findings cut while loading and while showing, as --strict counts them."""
     out: Omitted = {}
     for (rule, severity), n in [*loaded.items(), *shown.items()]:
-        key = (rule, "error" if strict else severity)
+        key = (rule, _severity(rule, severity, strict, allowed))
         out[key] = out.get(key, 0) + n
     return out
 

@@ -13,8 +13,8 @@ from ..findings import DEFAULT_CAP
 from ..ledger import Ledger, LedgerNotFound, default_paths, load, load_cached
 from ..model import Incident
 from ..outputs import Output, write
-from ..query import Filters, Record, select
-from .options import resolve_actors
+from ..query import Filters, LeftOut, Record, left_out, select
+from .options import resolve_actors, resolve_sites
 
 MAX_SHOWN_ERRORS = 10
 
@@ -63,6 +63,23 @@ def selected(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filters, lis
     return ledger, filters, select(ledger.candidates(filters), filters)
 
 
+def omitted(ledger: Ledger, filters: Filters) -> LeftOut:
+    """What the scope and withdrawn choice left out of a selection."""
+    return left_out(ledger.facts() or ledger.candidates(filters), filters)
+
+
+def count_line(count: int, left: LeftOut, noun: str = "incident") -> str:
+    """e.g. "28 incidents (3 context records not shown: --scope all)"."""
+    note = left.note()
+    return f"{count:,} {noun}{'' if count == 1 else 's'}" + (f" ({note})" if note else "")
+
+
+def note_left_out(left: LeftOut) -> None:
+    """For machine formats, whose output has no room for it: on stderr."""
+    if left.note():
+        click.echo(f"iraqsec: {left.note()}", err=True)
+
+
 def selected_records(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filters, list[Record]]:
     """Like `selected`, for reports that read only what `Facts` holds (from
     the cache, no models are rebuilt) and do not depend on order (they
@@ -70,12 +87,15 @@ def selected_records(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filt
     ledger = open_ledger(ctx)
     filters = _resolved(ledger, filters)
     pool: list[Record] = list(ledger.facts() or ledger.candidates(filters))
-    if filters == Filters():
-        return ledger, filters, pool  # no filter: no pass over 100,000 records
+    if filters == Filters(scope="all", include_withdrawn=True):
+        return ledger, filters, pool  # no filter at all: no pass over 100,000 records
     return ledger, filters, [r for r in pool if filters.matches(r)]
 
 
 def _resolved(ledger: Ledger, filters: Filters) -> Filters:
+    places = ledger.places
+    filters = resolve_sites(filters, places.resolve if places else None,
+                            sorted(places.by_id) if places else [])
     if ledger.registry is not None:
         registry = ledger.registry
         return resolve_actors(filters, registry.canonical, sorted(registry.names))

@@ -67,6 +67,14 @@ def complete_actors(ctx: click.Context, param: click.Parameter, incomplete: str)
     return _matching(names, incomplete)
 
 
+def complete_sites(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Ids, names and aliases of the places of places.yaml."""
+    ledger = _ledger(ctx)
+    if ledger is None or ledger.places is None:
+        return []
+    return _matching([s for p in ledger.places.places for s in (p.id, p.name, *p.aliases)], incomplete)
+
+
 def complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     ledger = _ledger(ctx)
     if ledger is None:

@@ -9,7 +9,7 @@ from .. import plain
 from ..plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS
 from ..query import Filters
 from ..writer import dump_records
-from .common import draw, emit, selected
+from .common import count_line, draw, emit, note_left_out, omitted, selected
 from .options import filter_options, output_format
 
 
@@ -52,10 +52,14 @@ def list_(ctx: click.Context, filters: Filters, fmt: str, limit: int | None, col
     """List incidents, sorted by date then id.
 
     In the table, Id is what 'iraqsec show' takes, K and W are the reported
-    killed and wounded (? = not reported) and a date like 2020-09-?? is
-    known only to the month.  Ids and figures are never wrapped or cut; a
-    table too wide for the terminal lists one incident per entry."""
-    _, _, chosen = selected(ctx, filters)
+    killed and wounded (? = not reported), a date like 2020-09-?? is known
+    only to the month and one like 2020-08-16..19 lies somewhere in that
+    span.  Ids and figures are never wrapped or cut; a table too wide for
+    the terminal lists one incident per entry.  Context and withdrawn
+    records are left out unless --scope / --include-withdrawn ask for them;
+    the count line says how many."""
+    ledger, filters, chosen = selected(ctx, filters)
+    left = omitted(ledger, filters)
     if reverse:
         chosen.reverse()
     if limit is not None:
@@ -63,9 +67,11 @@ def list_(ctx: click.Context, filters: Filters, fmt: str, limit: int | None, col
     if fmt == "table":
         from ..render import incident_table  # here: rich only for the table
 
-        noun = "incident" if len(chosen) == 1 else "incidents"
-        draw([incident_table(chosen, columns), f"{len(chosen)} {noun}"] if chosen else [f"0 {noun}"])
-    elif fmt == "json":
+        line = count_line(len(chosen), left)
+        draw([incident_table(chosen, columns), line] if chosen else [line])
+        return
+    note_left_out(left)
+    if fmt == "json":
         emit(plain.to_json(chosen))
     elif fmt == "ndjson":
         emit(plain.to_ndjson(chosen))

@@ -18,9 +18,9 @@ from typing import Any
 import click
 
 from .. import vocab
-from ..model import parse_date, suggest
-from ..query import Filters, day_span
-from .completion import complete_actors, complete_countries, complete_governorates, words
+from ..model import TAG_RE, parse_date, suggest
+from ..query import UNGRADED, Filters, day_span
+from .completion import complete_actors, complete_countries, complete_governorates, complete_sites, words
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 YEAR_RE = re.compile(r"^[0-9]{4}$")
@@ -91,6 +91,34 @@ def _countries(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
     return tuple(v.upper() for v in values)
 
 
+def _tags(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        if not TAG_RE.match(value):
+            raise click.BadParameter(f"'{value}' is not a tag; tags are kebab-case, e.g. rocket-campaign", ctx, param)
+    return values
+
+
+# The contract's default view (campaign records, none withdrawn) and its widening.
+_VIEW_OPTIONS = [
+    click.option("--scope", "scope", type=click.Choice([*vocab.SCOPES, "all"]), default=vocab.DEFAULT_SCOPE,
+                 show_default=True, help="Campaign records, context records, or all."),
+    click.option("--include-withdrawn", is_flag=True, help="Count withdrawn records too."),
+]
+
+
+def view_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Only --scope and --include-withdrawn; the command receives `filters`."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        view = Filters(scope=kwargs.pop("scope"), include_withdrawn=kwargs.pop("include_withdrawn"))
+        return func(*args, filters=view, **kwargs)
+
+    for option in reversed(_VIEW_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper
+
+
 _FILTER_OPTIONS = [
     click.option("--month", "months", multiple=True, callback=_months, metavar="YYYY-MM",
                  help="In this month, or every month of a year YYYY (repeatable)."),
@@ -119,7 +147,21 @@ _FILTER_OPTIONS = [
                  help="Target country code, e.g. US, GB (repeatable)."),
     click.option("--casualties", is_flag=True, help="Only incidents with someone reported killed or wounded."),
     click.option("--search", metavar="TEXT", help="Case-insensitive text in place, target, summary or notes."),
+    click.option("--evidence", "evidence", multiple=True,
+                 callback=_terms("evidence grade", [*vocab.EVIDENCE, UNGRADED]), metavar="TERM",
+                 shell_complete=words([*vocab.EVIDENCE, UNGRADED]),
+                 help=f"Evidence grade: {', '.join(vocab.EVIDENCE)}, or {UNGRADED} (repeatable)."),
+    click.option("--tag", "tags", multiple=True, callback=_tags, metavar="TAG",
+                 help="Carrying this tag (repeatable: any of them)."),
+    click.option("--without-tag", "without_tags", multiple=True, callback=_tags, metavar="TAG",
+                 help="Not carrying this tag (repeatable: none of them)."),
+    click.option("--site", "sites", multiple=True, metavar="ID", shell_complete=complete_sites,
+                 help="At this place of places.yaml: its id, name or an alias (repeatable)."),
+    *_VIEW_OPTIONS,
 ]
+FILTER_NAMES = ("months", "start", "end", "tactics", "target_types", "governorates", "actors", "claimed_by",
+                "attributed_to", "target_countries", "casualties", "search", "evidence", "tags", "without_tags",
+                "sites", "scope", "include_withdrawn")
 
 
 def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -128,9 +170,7 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        names = ("months", "start", "end", "tactics", "target_types", "governorates", "actors",
-                 "claimed_by", "attributed_to", "target_countries", "casualties", "search")
-        values = {name: kwargs.pop(name) for name in names}
+        values = {name: kwargs.pop(name) for name in FILTER_NAMES}
         if values["start"] and values["end"] and values["start"] > values["end"]:
             raise click.UsageError("--from is after --to")
         return func(*args, filters=Filters(**values), **kwargs)
@@ -160,6 +200,22 @@ def resolve_actors(filters: Filters, canonical: Callable[[str], str | None], kno
         return filters
     return replace(filters, actors=changes["actors"], claimed_by=changes["claimed_by"],
                    attributed_to=changes["attributed_to"])
+
+
+def resolve_sites(filters: Filters, resolve: Callable[[str], list[str]] | None, known: Sequence[str]) -> Filters:
+    """Filters with place names and aliases replaced by place ids; an unknown
+    place is a usage error.  Without places.yaml, ids are taken as written."""
+    if not filters.sites or resolve is None:
+        return filters
+    out: list[str] = []
+    for name in filters.sites:
+        found = resolve(name)
+        if not found:
+            near = suggest(name, known, n=3)
+            hint = f"; did you mean: {', '.join(near)}?" if near else "; 'iraqsec places' lists them"
+            raise click.BadParameter(f"unknown place '{name}'{hint}", param_hint="'--site'")
+        out += found
+    return replace(filters, sites=tuple(dict.fromkeys(out)))
 
 
 def output_format(*choices: str, default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -11,19 +11,19 @@ from typing import Any
 import click
 
 from .. import outputs
-from ..ledger import LedgerNotFound, actor_files, default_paths, expand
+from ..ledger import LedgerNotFound, actor_files, default_paths, expand, place_files
 from .common import UsageFailure
 
 
 def ledger_files(ctx: click.Context) -> list[Path]:
-    """The files of the ledger in force (and their actors.yaml): no output
+    """The files of the ledger in force (and their actors.yaml and places.yaml): no output
     may replace them.  None when the ledger cannot be found (the command
     itself reports that)."""
     try:
         files = expand(default_paths(list((ctx.find_root().obj or {}).get("ledgers", ()))))
     except LedgerNotFound:
         return []
-    return [path for path, _ in [*files, *actor_files(files)]]
+    return [path for path, _ in [*files, *actor_files(files), *place_files(files)]]
 
 
 def checked(ctx: click.Context, option: str, given: str, *, stdout_ok: bool = True, ledger_hint: str = "") -> (

@@ -8,7 +8,7 @@ import sys
 import click
 
 from .. import plain
-from ..model import suggest
+from ..model import Incident, suggest
 from ..render import incident_detail
 from ..writer import dump_record
 from .common import draw, emit, open_ledger
@@ -22,7 +22,12 @@ from .options import output_format
 @output_format("table", "json", "yaml")
 @click.pass_context
 def show(ctx: click.Context, incident_id: str, fmt: str) -> None:
-    """Show one incident in full, sources included."""
+    """Show one incident in full, sources included.
+
+    Withdrawn records are found too, with the reason and the record that
+    supersedes them; records linked to this one are listed in both
+    directions (responds to / answered by, part of the same attack as, see
+    also)."""
     ledger = open_ledger(ctx)
     incident = ledger.incident(incident_id)
     if incident is None:
@@ -35,4 +40,29 @@ def show(ctx: click.Context, incident_id: str, fmt: str) -> None:
     elif fmt == "yaml":
         emit(dump_record(incident))
     else:
-        draw(incident_detail(incident))
+        by_id = ledger.around(incident)
+        place = ledger.places.by_id.get(incident.site) if ledger.places and incident.site else None
+        draw(incident_detail(incident, linked(incident, by_id), place.name if place else None,
+                             _described(incident.withdrawn.superseded_by, by_id) if incident.withdrawn else None))
+
+
+# relation -> (label seen from the record that links, label seen from the other)
+_LABELS = {
+    "responds-to": ("responds to", "answered by"),
+    "same-attack": ("part of the same attack as", "part of the same attack as"),
+    "see-also": ("see also", "see also"),
+}
+
+
+def linked(incident: Incident, by_id: dict[str, Incident]) -> list[tuple[str, str]]:
+    """(label, description) of every record linked to or from this one."""
+    pairs = [(_LABELS[link.relation][0], link.id) for link in incident.related]
+    pairs += [(_LABELS[link.relation][1], other.id) for other in by_id.values()
+              for link in other.related if link.id == incident.id]
+    return [(label, _described(ident, by_id) or ident) for label, ident in dict.fromkeys(pairs)]
+
+
+def _described(ident: str | None, by_id: dict[str, Incident]) -> str | None:
+    """An id with the date and tactic of its record, to tell it at a glance."""
+    other = by_id.get(ident) if ident else None
+    return f"{ident} ({other.date}, {other.tactic})" if other else ident

@@ -8,17 +8,8 @@ from rich.text import Text
 from .. import plain
 from ..outputs import Output
 from ..query import Filters
-from ..reports import (
-    FIELDS,
-    MEASURES,
-    MULTI_NOTES,
-    Measures,
-    pivot,
-    report_months,
-    strip_unreported,
-    summary_rows,
-)
-from .common import draw, emit, selected_records
+from ..reports import FIELDS, MEASURES, MULTI_NOTES, Measures, pivot, report_months, summary_rows
+from .common import draw, emit, note_left_out, omitted, selected_records
 from .options import filter_options, output_format, save_options
 
 
@@ -32,7 +23,8 @@ from .options import filter_options, output_format, save_options
 def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
             save_svg: Output | None, save_html: Output | None) -> None:
     """Incidents, killed and wounded by month, tactic, target type,
-    governorate, claiming group, blamed actor, actor or target country.
+    governorate, claiming group, blamed actor, actor, target country,
+    evidence grade or scope.
 
     Killed (K) and wounded (W) are sums of reported figures; Unrep. (?)
     counts the incidents whose killed or wounded figure was not reported.
@@ -46,13 +38,17 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
     group per entry, and says so; no figure is ever cut."""
     if len(by) > 2 or len(set(by)) != len(by):
         raise click.UsageError("give --by once or twice, with different fields")
-    _, filters, chosen = selected_records(ctx, filters)
+    ledger, filters, chosen = selected_records(ctx, filters)
+    left = omitted(ledger, filters)
     fields = [FIELDS[b] for b in by]
     months = report_months(filters, chosen)
     rows = summary_rows(chosen, fields, months)
     headers = [b.replace("-", " ").capitalize() for b in by]
+    if fmt != "table":
+        note_left_out(left)
+    notes = [f"({left.note()})"] if left.note() else []
     if fmt == "json":
-        emit(plain.rows_to_json(strip_unreported(rows)))
+        emit(plain.rows_to_json(rows))
     elif fmt == "csv":
         keys = [*fields, *MEASURES]
         emit(plain.table_to_csv(keys, ([r[k] for k in keys] for r in rows)))
@@ -65,14 +61,14 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
 
         other = fields[1] if fields[0] == "month" else fields[0]
         table = pivot_table(pivot(chosen, other, months), headers[fields.index(other)])
-        draw([table, *_notes(fields)], save_svg, save_html, "iraqsec summary")
+        draw([table, *_notes(fields), *notes], save_svg, save_html, "iraqsec summary")
     else:
         from ..render import summary_table
 
         total = Measures()
         for incident in chosen:
             total.add(incident)
-        draw([summary_table(rows, fields, headers, total), *_notes(fields)], save_svg, save_html,
+        draw([summary_table(rows, fields, headers, total), *_notes(fields), *notes], save_svg, save_html,
              "iraqsec summary")
 
 

@@ -10,7 +10,7 @@ from rich.text import Text
 from .. import plain
 from ..outputs import Output
 from ..query import Filters
-from ..render import sparkline_table, trend_table
+from ..render import evidence_legend, sparkline_table, trend_table
 from ..reports import (
     ESCALATION_MIN,
     ESCALATION_RATIO,
@@ -20,7 +20,7 @@ from ..reports import (
     series,
     series_by,
 )
-from .common import draw, emit, selected_records
+from .common import draw, emit, note_left_out, omitted, selected_records
 from .options import filter_options, output_format, save_options
 
 
@@ -36,12 +36,18 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
     """Monthly incidents as bars, with killed (K), wounded (W), the change on
     the previous month, and a marker on escalation months.
 
-    A month is an escalation when it has at least 3 incidents and at least
-    1.5 times the mean of the previous three months.  It is marked
-    "▲ rising" when it also has more incidents than the month before, and
-    "■ high" when it has as many or fewer: the level stays well above the
-    months before, but is no longer rising."""
-    _, filters, chosen = selected_records(ctx, filters)
+    Each bar is drawn in segments by evidence grade, each with its own
+    glyph (see the legend): confirmed, reported, claimed, disputed, then
+    ungraded.  A month is an escalation when it has at least 3 incidents
+    and at least 1.5 times the mean of the previous three months.  It is
+    marked "▲ rising" when it also has more incidents than the month before,
+    and "■ high" when it has as many or fewer: the level stays well above
+    the months before, but is no longer rising."""
+    ledger, filters, chosen = selected_records(ctx, filters)
+    left = omitted(ledger, filters)
+    notes = [f"({left.note()})"] if left.note() else []
+    if fmt == "json":
+        note_left_out(left)
     months = report_months(filters, chosen)
     if by:
         rows = series_by(chosen, FIELDS[by], months)
@@ -49,8 +55,8 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
             emit(plain.rows_to_json([{FIELDS[by]: v, "counts": dict(zip(months, c, strict=True))}
                                      for v, c in rows.items()]))
         else:
-            draw([sparkline_table(rows, months, by.replace("-", " ").capitalize())], save_svg, save_html,
-                 "iraqsec trend")
+            table = sparkline_table(rows, months, by.replace("-", " ").capitalize(), FIELDS[by])
+            draw([table, *notes], save_svg, save_html, "iraqsec trend")
         return
     points = series(chosen, months)
     if fmt == "json":
@@ -60,4 +66,5 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, fmt: str,
              f"{ESCALATION_WINDOW} months.",
              "▲ rising: an escalation month with more incidents than the month before.",
              "■ high: an escalation month with as many or fewer; the level stays high."]
-    draw([trend_table(points), *(Text(r) for r in rules)], save_svg, save_html, "iraqsec trend")
+    draw([trend_table(points), evidence_legend(), *(Text(r) for r in rules), *notes], save_svg, save_html,
+         "iraqsec trend")
