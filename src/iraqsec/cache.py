@@ -146,6 +146,7 @@ class Snapshot:
         self.payload = payload
         self.builder = _Builder()
         self._all: list[Incident] | None = None
+        self._facts: list[Facts] | None = None
         # All records are one block; offsets say where each one starts.
         self.view = memoryview(payload["incidents"])
         self.offsets = array.array("Q")
@@ -164,10 +165,13 @@ class Snapshot:
         return self._all
 
     def facts(self) -> list[Facts]:
-        """Every incident as `Facts`, in ledger order."""
+        """Every incident as `Facts`, in ledger order (decoded once)."""
+        if self._facts is not None:
+            return self._facts
         with no_gc():
             # tuple.__new__ straight from C: the named tuple's own constructor is Python code
-            return list(map(functools.partial(tuple.__new__, Facts), marshal.loads(self.payload["facts"])))
+            self._facts = list(map(functools.partial(tuple.__new__, Facts), marshal.loads(self.payload["facts"])))
+        return self._facts
 
     def in_months(self, months: Sequence[str]) -> list[int]:
         """The record numbers of these months, in ledger order."""

@@ -66,6 +66,9 @@ class Ledger:
     snapshot: Snapshot | None = None
     # Findings counted but not kept, beyond the cap per rule (see FindingLog).
     omitted: Omitted = field(default_factory=dict)
+    # Candidates already rebuilt from the cache, by (months, search).
+    _candidates: dict[tuple[tuple[str, ...], str | None], list[Incident]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def incidents(self) -> list[Incident]:
@@ -80,11 +83,14 @@ class Ledger:
         snapshot = self.snapshot
         if snapshot is None or not (filters.months or filters.search):
             return self.incidents
-        numbers = snapshot.in_months(filters.months) if filters.months else None
-        if filters.search:
-            found = snapshot.containing(filters.search)
-            numbers = found if numbers is None else sorted(set(numbers).intersection(found))
-        return snapshot.at(numbers or [])
+        wanted = (filters.months, filters.search)
+        if wanted not in self._candidates:  # asked again for what was left out: rebuilt once
+            numbers = snapshot.in_months(filters.months) if filters.months else None
+            if filters.search:
+                found = snapshot.containing(filters.search)
+                numbers = found if numbers is None else sorted(set(numbers).intersection(found))
+            self._candidates[wanted] = snapshot.at(numbers or [])
+        return self._candidates[wanted]
 
     def ids(self) -> list[str]:
         return self.snapshot.ids() if self.snapshot is not None else [i.id for i in self.incidents]

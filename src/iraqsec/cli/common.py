@@ -64,7 +64,11 @@ def selected(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filters, lis
 
 
 def omitted(ledger: Ledger, filters: Filters) -> LeftOut:
-    """What the scope and withdrawn choice left out of a selection."""
+    """What the scope and withdrawn choice left out of a selection (from the
+    cache's candidates when it can find them directly: every record that
+    meets the filters is among them)."""
+    if ledger.snapshot is not None and (filters.months or filters.search):
+        return left_out(ledger.candidates(filters), filters)
     return left_out(ledger.facts() or ledger.candidates(filters), filters)
 
 
