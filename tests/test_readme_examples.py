@@ -15,7 +15,6 @@ from click.testing import CliRunner
 from conftest import REPO
 from iraqsec.cli import main
 
-
 PAGES = ("README.md", "docs/data.md")
 
 
