@@ -41,6 +41,14 @@ QUERIES = [
     ("summary", "--by", "governorate", "--search", "QUOTED", "--format", "markdown"),
     ("trend", "--by", "tactic", "--format", "json"),
     ("show", "second", "--format", "json"),
+    # warm `show` and `--search` use the cache's id and text indexes
+    ("show", "third", "--format", "yaml"),
+    ("show", "secnd"),
+    ("list", "--search", "LINES", "--format", "ids"),
+    ("list", "--search", "a", "--format", "ids"),
+    ("list", "--search", "\"marks\"", "--format", "ids"),
+    ("list", "--month", "2020-09", "--search", "airport", "--format", "ids"),
+    ("list", "--search", "nowhere", "--format", "ids"),
 ]
 
 
@@ -63,7 +71,10 @@ def test_results_are_identical_with_and_without_the_cache(write: Callable[..., P
     assert len(_cache_files(tmp_path)) == 1
     warm = _outputs(run, "-f", "incidents.yaml")
     assert plain == filling == warm
-    assert all(code == 0 for code, _ in plain)
+    assert [code for code, _ in plain] == [1 if q == ("show", "secnd") else 0 for q in QUERIES]
+    assert plain[QUERIES.index(("show", "secnd"))][1] == \
+        "iraqsec: no incident with id 'secnd'; did you mean: second?\n"
+    assert plain[QUERIES.index(("list", "--search", "LINES", "--format", "ids"))][1] == "second\n"
 
 
 def test_an_edit_is_seen(write: Callable[..., Path], run: Callable[..., Result]) -> None:
@@ -115,3 +126,16 @@ def test_check_reads_the_ledger_in_full(write: Callable[..., Path], run: Callabl
     write(LEDGER)
     run("-f", "incidents.yaml", "list")
     assert run("check", "incidents.yaml").output.splitlines()[-1] == "0 errors, 0 warnings in 3 records (1 file)"
+
+
+def test_show_describes_links_both_ways_from_the_cache(run: Callable[..., Result]) -> None:
+    """`show` from the cache rebuilds only the records linked to or from the
+    one shown, and says the same as without the cache (the shipped ledger's
+    `related` chains)."""
+    ledger = str(Path(__file__).resolve().parent.parent / "data" / "incidents.yaml")
+    ids = ["2024-01-20-anbar-ain-al-asad-ballistic-missiles-rockets", "2024-01-24-babil-jurf-al-sakhar-us-strikes"]
+    plain = [run("--no-cache", "-f", ledger, "show", i).output for i in ids]
+    assert [run("-f", ledger, "show", i).output for i in ids] == plain  # cold: fills the cache
+    assert [run("-f", ledger, "show", i).output for i in ids] == plain  # warm
+    assert "answered by" in plain[0] and "2024-01-24-babil-jurf-al-sakhar-us-strikes" in plain[0]
+    assert "responds to" in plain[1]

@@ -323,6 +323,27 @@ def test_fmt_keeps_the_data_and_the_comments_and_is_idempotent(text: str) -> Non
     assert format_text(once, "t.yaml") == once
 
 
+def test_a_ledger_read_back_in_several_pieces(tmp_path: Path) -> None:
+    """Over 5,000 records the result is read back 5,000 records at a time:
+    the same records and comments, in date order.  SYNTHETIC records in a
+    non-canonical layout (folded summaries, comments after values)."""
+    path = tmp_path / "incidents.yaml"
+    records = [f"- id: r{n:05d}\n  date: 2020-{n % 12 + 1:02d}-{n % 28 + 1:02d}\n  governorate: Basra\n"
+               f"  place: Place {n}  # note {n}\n  tactic: rocket\n  target_type: airport\n  target: Gate\n"
+               f"  killed:\n  wounded: 0\n  summary: >-\n    Record\n    {n}.\n"
+               f"  sources:\n  - https://example.org/{n}\n" for n in range(5_003)]
+    path.write_text("# SYNTHETIC\n\n" + "\n".join(records), encoding="utf-8")
+    result = run("fmt", str(path))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, f"reformatted {path}\n", "")
+    text = path.read_text(encoding="utf-8")
+    assert sorted(comment_texts(text)) == sorted(["# SYNTHETIC", *(f"# note {n}" for n in range(5_003))])
+    formatted = records_of(text)
+    assert [i.id for i in formatted] == [f"r{n:05d}" for n in sorted(range(5_003), key=lambda n: (
+        f"2020-{n % 12 + 1:02d}-{n % 28 + 1:02d}", f"r{n:05d}"))]
+    assert formatted[0].summary.startswith("Record ") and formatted[0].killed is None
+    assert run("fmt", "--check", str(path)).exit_code == 0
+
+
 # --- comments stay where they were written (issue 10, item 17) ---------------
 
 PLACED = """\

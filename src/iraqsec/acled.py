@@ -31,8 +31,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import model, vocab
+from . import model, progress, vocab
 from .model import BIDI_RE, CONTROL_RE, Incident
+from .nogc import no_gc
 from .query import sort_key
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -242,6 +243,10 @@ _GOVERNMENT = _words(r"\bgovernment (?:building|office|headquarters|compound)s?\
 _MILITIA = _words(r"\bPMF\b|\bPMU\b|\bPopular Mobili[sz]ation\b|\bHashd\b|\bmilitias?\b|"
                   r"\bTribal Mobili[sz]ation\b|\bTMF\b")
 
+_KINDS_WITH_RULES = frozenset({"rebel", "political-militia", "identity-militia", "civilians"})
+_ANY_TARGET_WORD = _words("|".join(f"(?:{p.pattern})" for p in (
+    _CONVOY, _DIPLOMATIC, _LOGISTICS, _AIRPORT, _DISPLACED_CAMP, _BASE, _EDUCATIONAL, _COMPANY, _GOVERNMENT, _MILITIA)))
+
 # (term, rule as the documentation states it); `target_type_for` applies
 # them in this order and the first that holds wins.
 TARGET_RULES: tuple[tuple[str, str], ...] = (
@@ -269,8 +274,11 @@ def target_type_for(notes: str, actor2: str, inter2: str = "", civilian_targetin
     """The target type by the keyword rules of TARGET_RULES, read in the
     second actor's name and ACLED's notes."""
     text = f"{actor2} {notes}"
-    convoy, diplomatic = bool(_CONVOY.search(text)), bool(_DIPLOMATIC.search(text))
     kind = inter_kind(inter2)
+    if (not _ANY_TARGET_WORD.search(text) and kind not in _KINDS_WITH_RULES
+            and not actor2.startswith(("Government of", "Civilians")) and not civilian_targeting.strip()):
+        return "other"  # one search instead of ten for the rows no rule holds for
+    convoy, diplomatic = bool(_CONVOY.search(text)), bool(_DIPLOMATIC.search(text))
     checks: tuple[tuple[str, bool], ...] = (
         ("diplomatic-convoy", convoy and diplomatic),
         ("diplomatic-mission", diplomatic),
@@ -294,6 +302,8 @@ def target_type_for(notes: str, actor2: str, inter2: str = "", civilian_targetin
 def clean(text: str) -> str:
     """One line of text: control characters dropped, runs of white space
     (line breaks included) made one space."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # nothing to do: printable text holds no control or bidirectional character, no white space but ' '
     return " ".join(CONTROL_RE.sub(" ", BIDI_RE.sub("", text)).split())
 
 
@@ -565,13 +575,16 @@ def convert(data: bytes, display: str, country: str = "Iraq", all_types: bool = 
     result = Conversion(layout=layout, rows=len(rows) + len(malformed), malformed=malformed)
     kept_types = _kept_types(all_types)
     seen: dict[str, int] = {}
-    for line, row in rows:
-        if row["country"].casefold() != country.strip().casefold():
-            result.other_country += 1
-        elif kept_types is not None and row["event_type"].casefold() not in kept_types:
-            result.other_type += 1
-        else:
-            _convert_row(line, row, seen, result)
+    with no_gc(), progress.task(f"converting {display}", len(rows)) as done:
+        for n, (line, row) in enumerate(rows):
+            if row["country"].casefold() != country.strip().casefold():
+                result.other_country += 1
+            elif kept_types is not None and row["event_type"].casefold() not in kept_types:
+                result.other_type += 1
+            else:
+                _convert_row(line, row, seen, result)
+            if not n % 2000:
+                done(n)
     # Exports list events newest first; the ledger reads best by date.
     result.incidents.sort(key=sort_key)
     return result

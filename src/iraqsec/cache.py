@@ -25,8 +25,9 @@ processes see an old file or a new one, never a torn one.
 from __future__ import annotations
 
 import array
+import bisect
 import contextlib
-import gc
+import functools
 import hashlib
 import marshal
 import mmap
@@ -35,7 +36,7 @@ import struct
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,13 +45,15 @@ import pydantic
 from . import __version__
 from .findings import Finding
 from .model import Actor, Incident, Place, Related, Source, Withdrawn
+from .nogc import no_gc
 from .query import Facts, facts, sort_key
 
 if TYPE_CHECKING:
     from .ledger import Ledger
 
-MAGIC = "iraqsec-ledger-cache-2"
-_CODE = ("cache.py", "fastload.py", "ledger.py", "loader.py", "model.py", "query.py", "rules.py", "vocab.py")
+MAGIC = "iraqsec-ledger-cache-3"
+_CODE = ("cache.py", "ledger.py", "loader.py", "model.py", "nogc.py", "query.py", "rules.py", "scanner.py",
+         "vocab.py")
 _INCIDENT_FIELDS = tuple(Incident.model_fields)
 _ACTOR_FIELDS = tuple(Actor.model_fields)
 _PLACE_FIELDS = tuple(Place.model_fields)
@@ -103,18 +106,6 @@ def _model_out(model: Incident | Actor | Place, fields: tuple[str, ...]) -> tupl
     return row, tuple(sorted(model.model_fields_set))
 
 
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Many small acyclic objects at once: the cyclic collector would only rescan them."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 class _Builder:
     """Models rebuilt from cached values without validating them again (they
     were validated when cached; the key guarantees nothing has changed)."""
@@ -155,6 +146,7 @@ class Snapshot:
         self.payload = payload
         self.builder = _Builder()
         self._all: list[Incident] | None = None
+        self._facts: list[Facts] | None = None
         # All records are one block; offsets say where each one starts.
         self.view = memoryview(payload["incidents"])
         self.offsets = array.array("Q")
@@ -168,22 +160,56 @@ class Snapshot:
 
     def incidents(self) -> list[Incident]:
         if self._all is None:
-            with _no_gc():
+            with no_gc():
                 self._all = [self._incident(n) for n in range(len(self.offsets) - 1)]
         return self._all
 
     def facts(self) -> list[Facts]:
-        """Every incident as `Facts`, in ledger order."""
-        with _no_gc():
-            return [Facts._make(row) for row in marshal.loads(self.payload["facts"])]
+        """Every incident as `Facts`, in ledger order (decoded once)."""
+        if self._facts is not None:
+            return self._facts
+        with no_gc():
+            # tuple.__new__ straight from C: the named tuple's own constructor is Python code
+            self._facts = list(map(functools.partial(tuple.__new__, Facts), marshal.loads(self.payload["facts"])))
+        return self._facts
 
-    def in_months(self, months: Sequence[str]) -> list[Incident]:
-        """The incidents of these months, in ledger order."""
-        if self._all is not None:
-            return [i for i in self._all if i.month in months]
+    def in_months(self, months: Sequence[str]) -> list[int]:
+        """The record numbers of these months, in ledger order."""
         index: dict[str, list[int]] = self.payload["months"]
-        numbers = sorted(n for m in set(months) for n in index.get(m, ()))
-        with _no_gc():
+        return sorted(n for m in set(months) for n in index.get(m, ()))
+
+    def containing(self, needle: str) -> list[int]:
+        """The record numbers whose place, target, summary or notes contain
+        `needle`, case-insensitively (query.Filters.search), in ledger order:
+        one pass of bytes.find over the casefolded text, no model rebuilt."""
+        text = bytes(self.payload["search"])
+        wanted = needle.casefold().encode("utf-8")
+        if not wanted:
+            return list(range(len(self.offsets) - 1))
+        starts = array.array("Q")
+        starts.frombytes(self.payload["search_offsets"])
+        found: list[int] = []
+        at = text.find(wanted)
+        while at >= 0:
+            n = bisect.bisect_right(starts, at) - 1
+            found.append(n)
+            at = text.find(wanted, starts[n + 1])  # on to the next record
+        return found
+
+    def ids(self) -> list[str]:
+        ids: list[str] = self.payload["ids"]
+        return ids
+
+    def linked_from(self, ident: str) -> list[int]:
+        """The record numbers of the records whose `related` names `ident`."""
+        found: list[int] = self.payload["linked_from"].get(ident, [])
+        return found
+
+    def at(self, numbers: Sequence[int]) -> list[Incident]:
+        """The incidents with these record numbers, in that order."""
+        if self._all is not None:
+            return [self._all[n] for n in numbers]
+        with no_gc():
             return [self._incident(n) for n in numbers]
 
     def actors(self) -> list[Actor] | None:
@@ -211,17 +237,34 @@ def _facts_rows(incidents: Sequence[Incident]) -> list[tuple[Any, ...]]:
     return rows
 
 
+def _searched(incident: Incident) -> bytes:
+    """What `--search` looks in, casefolded, NUL between the fields so that
+    no match runs from one into the next."""
+    texts = (incident.place, incident.target, incident.summary, incident.notes or "")
+    return ("\0".join(t.casefold() for t in texts) + "\0").encode("utf-8")
+
+
 def encode(ledger: Ledger) -> dict[str, Any]:
     incidents = ledger.incidents
     actors = None if ledger.registry is None else ledger.registry.actors
     places = None if ledger.places is None else ledger.places.places
     months: dict[str, list[int]] = {}
     blobs = [marshal.dumps(_model_out(i, _INCIDENT_FIELDS)) for i in incidents]
-    offsets = array.array("Q", [0])
-    for n, (incident, blob) in enumerate(zip(incidents, blobs, strict=True)):
+    searched = [_searched(i) for i in incidents]
+    offsets, search_offsets = array.array("Q", [0]), array.array("Q", [0])
+    for n, (incident, blob, text) in enumerate(zip(incidents, blobs, searched, strict=True)):
         months.setdefault(incident.month, []).append(n)
         offsets.append(offsets[-1] + len(blob))
+        search_offsets.append(search_offsets[-1] + len(text))
+    linked_from: dict[str, list[int]] = {}  # id -> the records whose `related` names it (for `show`)
+    for n, incident in enumerate(incidents):
+        for link in incident.related:
+            linked_from.setdefault(link.id, []).append(n)
     return {
+        "ids": [i.id for i in incidents],
+        "linked_from": linked_from,
+        "search": searched,
+        "search_offsets": search_offsets.tobytes(),
         "incidents": blobs,  # written one after another: no 60 MB copy joined in memory
         "offsets": offsets.tobytes(),
         "months": months,
@@ -244,7 +287,7 @@ def encode(ledger: Ledger) -> dict[str, Any]:
 # (marshal: magic, key, the small values, where each block lies), then the
 # big blocks.  Reading maps the file and decodes only what a command needs.
 HEADER = b"IRAQSEC-CACHE-1\n"
-_BLOCKS = ("incidents", "facts")
+_BLOCKS = ("incidents", "facts", "search")
 _LENGTH = struct.Struct("<QI")  # metadata length and CRC-32
 
 
@@ -279,7 +322,8 @@ def read(files: Sequence[Path]) -> Snapshot | None:
 
 def _well_formed(payload: dict[str, Any]) -> bool:
     expected = {"incidents": memoryview, "offsets": bytes, "months": dict, "facts": memoryview, "findings": list,
-                "files": list, "record_count": int, "actor_files": list, "place_files": list}
+                "files": list, "record_count": int, "actor_files": list, "place_files": list, "ids": list,
+                "linked_from": dict, "search": memoryview, "search_offsets": bytes}
     return all(isinstance(payload.get(k), t) for k, t in expected.items()) and \
         all(payload.get(k) is None or isinstance(payload[k], list) for k in ("actors", "places")) and \
         (payload.get("place_where") is None or isinstance(payload["place_where"], dict))

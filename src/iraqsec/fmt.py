@@ -23,9 +23,11 @@ same comments, or formatting is refused.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,12 +38,14 @@ from yaml.events import (
     ScalarEvent,
 )
 
-from . import writer
+from . import progress, writer
 from .findings import Finding, FindingLog
-from .loader import Path_, RawRecord, decode, parse_text
+from .loader import RECORD_START, Path_, RawRecord, decode, parse_text
 from .model import Incident
+from .nogc import no_gc
 from .query import sort_key
 from .rules import duplicate_ids, validate_record
+from .scanner import Unsupported, scan_record
 
 try:  # the same parser as the loader, so lines and columns agree
     _Parser: type = yaml.CSafeLoader
@@ -77,35 +81,51 @@ def format_bytes(data: bytes, shown: str) -> bytes:
 
 def format_text(text: str, shown: str) -> str:
     """The canonical form of a ledger's text (with "\\n" line ends)."""
-    valid = _valid_records(text, shown)
+    with no_gc():
+        return _format_text(text, shown)
+
+
+def _format_text(text: str, shown: str) -> str:
+    scanned: dict[int, AbstractSet[tuple[int, int]]] = {}  # the comments the loader's scanner finds on the way
+    valid = _valid_records(text, shown, scanned)
     incidents = [incident for incident, _ in valid]
+    raws: list[RawRecord | None] = [raw for _, raw in valid]
+    del valid
     first_stays = bool(incidents) and min(incidents, key=sort_key) is incidents[0]
-    layout = _Layout.of(text, first_stays)
+    layout = _Layout.of(text, first_stays, scanned)
     if len(layout.owned) != len(incidents):  # pragma: no cover - the loader and the parser disagree
         raise FormatRefused("the file's records could not be told apart; the file is left as it is")
     records = []
-    for (incident, raw), comments, start in zip(valid, layout.owned, layout.starts, strict=True):
-        above = [c for c in comments if c.line < start]
-        extra, body = _commented_record(incident, raw, [c for c in comments if c.line >= start])
-        records.append((incident, _comment_block(above) + extra, body))
+    with progress.task(f"formatting {shown}", len(incidents)) as done:
+        for n, (incident, comments, start) in enumerate(zip(incidents, layout.owned, layout.starts, strict=True)):
+            raw, raws[n] = raws[n], None  # its positions are done with after this: never all of them at once
+            assert raw is not None
+            above = [c for c in comments if c.line < start]
+            extra, body = _commented_record(incident, raw, [c for c in comments if c.line >= start])
+            records.append((incident, _comment_block(above) + extra, body))
+            if not n % 2000:
+                done(n)
     records.sort(key=lambda entry: sort_key(entry[0]))
     out = _assemble(layout.header, [(comments, body) for _, comments, body in records],
                     _comment_block(layout.footer))
-    _verify(text, out, incidents, shown)
+    del records  # the pieces are in `out` now: free them before reading it back
+    _verify(layout.comments, out, incidents, shown)
     return out
 
 
-def _valid_records(text: str, shown: str) -> list[tuple[Incident, RawRecord]]:
-    loaded = parse_text(text, shown)
+def _valid_records(text: str, shown: str, scanned: dict[int, AbstractSet[tuple[int, int]]]
+                   ) -> list[tuple[Incident, RawRecord]]:
+    loaded = parse_text(text, shown, scanned)
     log = FindingLog()  # a million broken records are counted, not each built
     log.add(loaded.findings)
+    log.add(duplicate_ids(loaded.records))
     incidents = []
     for raw in loaded.records:
         incident, problems = validate_record(raw, Incident, "incident", log.admit)
         log.add_admitted(problems)
+        raw.data = None  # one copy of the ledger at a time: the raw values are done with (positions stay)
         if incident is not None:
             incidents.append((incident, raw))
-    log.add(duplicate_ids(loaded.records))
     errors = sorted(f for f in log.kept if f.severity == "error")
     if errors:
         total = sum(n for (_, severity), n in log.counts.items() if severity == "error")
@@ -133,14 +153,15 @@ class _Layout:
     owned: list[list[_Comment]]  # per record, in file order
     footer: list[_Comment]
     starts: list[int]  # the first line of each record, 0-based
+    comments: list[str]  # every comment's text, in file order
 
     @classmethod
-    def of(cls, text: str, first_stays: bool = True) -> _Layout:
-        lines = LINE_BREAK.split(text)
-        spans, records = _spans(text, lines)
-        comments = _comments(lines, spans)
+    def of(cls, text: str, first_stays: bool = True,
+           scanned: dict[int, AbstractSet[tuple[int, int]]] | None = None) -> _Layout:
+        comments, records, lines = _record_comments(text, scanned or {})
+        texts = [c.text for c in comments]
         if not records:
-            return cls(_header_lines(lines, len(lines), comments), [], [], [])
+            return cls(_header_lines(lines, len(lines), comments), [], [], [], texts)
         first = records[0][0]
         ends = [end for _, end in records]
         owned: list[list[_Comment]] = [[] for _ in records]
@@ -154,7 +175,67 @@ class _Layout:
         header_end, to_first = _split_header(lines, first, early, first_stays)
         owned[0][:0] = to_first
         header = _header_lines(lines, header_end, [c for c in early if c not in to_first])
-        return cls(header, owned, footer, [start for start, _ in records])
+        return cls(header, owned, footer, [start for start, _ in records], texts)
+
+
+_Marks = list[tuple[int, int]]  # (line, column) of comments' '#', 0-based
+
+
+def _lines(text: str) -> list[str]:
+    """The lines as libyaml counts them (str.split when only LF breaks them: much faster)."""
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return LINE_BREAK.split(text)
+    return text.split("\n")
+
+
+def _record_comments(text: str, scanned: dict[int, AbstractSet[tuple[int, int]]]
+                     ) -> tuple[list[_Comment], list[tuple[int, int]], list[str]]:
+    """Every comment, the (first, last) line of each record, and the lines
+    before the first record (all of them when there is none).
+
+    Record by record: a record (from a `- ` line at column 0 to the next)
+    reads the same alone as in a file the loader accepts (see
+    loader.parse_text).  The loader's scanner gives the comments of the
+    records it reads (`scanned`, filled in while loading, or here);
+    libyaml's events, the others' (`_spans`); a record without a '#' has
+    none.  A record ends at its last line that is neither blank nor a
+    whole-line comment.  The file is never held as one list of lines (a
+    few hundred megabytes at 100,000 records), except when it has other
+    line breaks, directives or document markers: then it is read whole."""
+    starts = [m.start() for m in RECORD_START.finditer(text)]
+    if not starts or _OTHER_BREAK.search(text) or _DIRECTIVE.search(text):
+        lines = _lines(text)
+        spans, whole = _spans(text, lines)
+        return _comments(lines, _marks(lines, spans)), whole, lines[: whole[0][0]] if whole else lines
+    head = text[: starts[0]].split("\n")[:-1]
+    comments = _comments(head, [(n, len(line) - len(line.lstrip(" "))) for n, line in enumerate(head)
+                                if line.lstrip(" ").startswith("#")])
+    records: list[tuple[int, int]] = []
+    number = len(head)  # of the record's first line
+    for start, end in itertools.pairwise([*starts, len(text)]):
+        piece = text[start:end].split("\n")
+        if end < len(text):
+            piece.pop()  # the empty string after the piece's last line break
+        found = scanned.get(number)
+        if found is None:
+            found = set()
+            if "#" in text[start:end]:
+                try:
+                    scan_record(piece, None, 0, found)
+                except Unsupported:
+                    found = set(_marks(piece, _spans("\n".join(piece), piece)[0]))
+        own_line = {n for n, col in found if not piece[n][:col].strip()}
+        last = len(piece) - 1
+        while last > 0 and (not piece[last].strip() or last in own_line):
+            last -= 1
+        records.append((number, number + last))
+        comments += _comments(piece, sorted(found), number)
+        number += len(piece)
+    return comments, records, head
+
+
+_OTHER_BREAK = re.compile("[\r\x85\u2028\u2029]")
+_DIRECTIVE = re.compile(r"^(?:---|\.\.\.|%)", re.MULTILINE)
 
 
 def _spans(text: str, lines: Sequence[str]) -> tuple[list[tuple[tuple[int, int], tuple[int, int]]],
@@ -207,8 +288,9 @@ def _extend(records: list[tuple[int, int]], depth: int, pos: tuple[int, int]) ->
         records[-1] = (first, max(last, pos[0]))
 
 
-def _comments(lines: Sequence[str], spans: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> list[_Comment]:
-    """Every comment: a '#' outside all scalars, at a line's start or after a space."""
+def _marks(lines: Sequence[str], spans: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> _Marks:
+    """Where the comments are: a '#' outside all scalars, at a line's start
+    or after a space (the first on its line)."""
     covered: dict[int, list[tuple[int, float]]] = {}
     for (l1, c1), (l2, c2) in spans:
         for line in range(l1, l2 + 1):
@@ -217,16 +299,27 @@ def _comments(lines: Sequence[str], spans: Sequence[tuple[tuple[int, int], tuple
             covered.setdefault(line, []).append((lo, hi))
     out = []
     for number, text in enumerate(lines):
+        if "#" not in text:
+            continue
         for match in re.finditer("#", text):
             col = match.start()
             if col and text[col - 1] not in " \t":
                 continue
             if any(lo <= col < hi for lo, hi in covered.get(number, ())):
                 continue
-            whole = not text[:col].strip()
-            out.append(_Comment(number, text[col:].rstrip(), whole and number > 0 and not lines[number - 1].strip(),
-                                col, whole))
+            out.append((number, col))
             break
+    return out
+
+
+def _comments(lines: Sequence[str], marks: Sequence[tuple[int, int]], first: int = 0) -> list[_Comment]:
+    """The comments at `marks` in `lines`, numbered from line `first`."""
+    out = []
+    for number, col in marks:
+        text = lines[number]
+        whole = not text[:col].strip()
+        above_blank = whole and number + first > 0 and number > 0 and not lines[number - 1].strip()
+        out.append(_Comment(number + first, text[col:].rstrip(), above_blank, col, whole))
     return out
 
 
@@ -290,8 +383,7 @@ def _comment_block(comments: Sequence[_Comment]) -> list[str]:
 
 def comment_texts(text: str) -> list[str]:
     """Every comment of a (parsable) file, in order."""
-    lines = LINE_BREAK.split(text)
-    return [c.text for c in _comments(lines, _spans(text, lines)[0])]
+    return _Layout.of(text).comments
 
 
 # --- comments inside a record ----------------------------------------------
@@ -318,7 +410,11 @@ def _commented_record(incident: Incident, raw: RawRecord, comments: Sequence[_Co
     block = frozenset(str(path[0]) for path, trailing in anchors
                       if len(path) > 1 and isinstance(path[1], int) and path[0] in ("tags", "coordinates"))
     text = writer.dump_record(incident, block)
-    positions = parse_text(text, "formatted").records[0].positions
+    positions: dict[Path_, tuple[int, int]] = {}
+    try:  # the writer's own layout: the scanner reads it directly
+        scan_record(text.split("\n"), positions)
+    except Unsupported:  # pragma: no cover - a record the scanner leaves to the event builder
+        positions = parse_text(text, "formatted").records[0].positions
     lines = text.split("\n")[:-1]
     starts = {line - 1 for line, _ in positions.values()}
     above: dict[int, list[str]] = {}
@@ -376,24 +472,59 @@ def _anchor(comment: _Comment, order: Sequence[Path_], positions: dict[Path_, tu
 def _assemble(header: Sequence[str], records: Sequence[tuple[list[str], str]], footer: Sequence[str]) -> str:
     """Header, records (each after its comments), footer: one blank line
     between them, none added after a record that already ends with one."""
-    out = "".join(line + "\n" for line in header)
+    parts: list[str] = []
+    tail = ""  # the last two characters written (joined once at the end: no quadratic copying)
+
+    def write(text: str) -> None:
+        nonlocal tail
+        parts.append(text)
+        tail = (tail + text)[-2:]
+
+    def block(text: str) -> None:
+        if parts and tail != "\n\n":
+            write("\n")
+        write(text)
+
+    head = "".join(line + "\n" for line in header)
+    if head:
+        write(head)
     for comments, record in records:
-        if out and not out.endswith("\n\n"):
-            out += "\n"
-        out += "".join(line + "\n" for line in comments) + record
+        block("".join(line + "\n" for line in comments) + record)
     if footer:
-        if out and not out.endswith("\n\n"):
-            out += "\n"
-        out += "".join(line + "\n" for line in footer)
-    return out
+        block("".join(line + "\n" for line in footer))
+    return "".join(parts)
 
 
-def _verify(before: str, after: str, incidents: Sequence[Incident], shown: str) -> None:
-    """Refuse a result that would change data or lose a comment."""
-    loaded = parse_text(after, shown)
-    back = [validate_record(raw, Incident, "incident")[0] for raw in loaded.records]
-    same = (not loaded.findings and back == sorted(incidents, key=sort_key)
-            and Counter(comment_texts(before)) == Counter(comment_texts(after)))
+def _verify(before: Sequence[str], after: str, incidents: Sequence[Incident], shown: str) -> None:
+    """Refuse a result that would change data or lose a comment (`before`:
+    the comments of the file as it was)."""
+    scanned: dict[int, AbstractSet[tuple[int, int]]] = {}
+    expected = iter(sorted(incidents, key=sort_key))
+    same, count = True, 0
+    for first_line, chunk in _chunks(after):
+        found: dict[int, AbstractSet[tuple[int, int]]] = {}
+        loaded = parse_text(chunk, shown, found)
+        scanned.update((line + first_line, marks) for line, marks in found.items())
+        same = same and not loaded.findings
+        for raw in loaded.records:
+            same = same and validate_record(raw, Incident, "incident")[0] == next(expected, None)
+            raw.data = None  # compared one by one: never a second set of models
+        count += len(loaded.records)
+    same = same and count == len(incidents) and Counter(before) == Counter(_Layout.of(after, True, scanned).comments)
     if not same:
         raise FormatRefused("formatting would change the records or lose a comment; the file is left as it is "
                             "(please report this with the file)")
+
+
+def _chunks(text: str, size: int = 5000) -> Iterator[tuple[int, str]]:
+    """The text in pieces of `size` records, cut before a `- ` line at column
+    0, with the 0-based number of each piece's first line.  A record reads
+    the same alone as in a file that loads (see loader.parse_text), so
+    reading the pieces one after another is reading the file, with one
+    piece's raw values in memory at a time."""
+    cuts = [m.start() for m in RECORD_START.finditer(text)][size::size]
+    line, start = 0, 0
+    for end in [*cuts, len(text)]:
+        yield line, text[start:end]
+        line += text.count("\n", start, end)
+        start = end

@@ -11,16 +11,17 @@ incidents file is its actor registry, `places.yaml` its gazetteer.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from . import progress
 from .findings import DEFAULT_CAP, Finding, FindingLog, Omitted
 from .loader import MAX_LEDGER_BYTES, MAX_RECORDS, RawRecord, load_file, too_large
 from .model import Actor, Incident, Place
+from .nogc import no_gc
 from .rules import (
     ActorRegistry,
     PlaceRegistry,
@@ -65,6 +66,9 @@ class Ledger:
     snapshot: Snapshot | None = None
     # Findings counted but not kept, beyond the cap per rule (see FindingLog).
     omitted: Omitted = field(default_factory=dict)
+    # Candidates already rebuilt from the cache, by (months, search).
+    _candidates: dict[tuple[tuple[str, ...], str | None], list[Incident]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def incidents(self) -> list[Incident]:
@@ -73,11 +77,47 @@ class Ledger:
         return [incident for incident, _ in self.entries]
 
     def candidates(self, filters: Filters) -> list[Incident]:
-        """The incidents `filters` may match (all of them, or only those of the
-        months it names when the cache can find those directly)."""
-        if self.snapshot is not None and filters.months:
-            return self.snapshot.in_months(filters.months)
-        return self.incidents
+        """The incidents `filters` may match: all of them, or, when the cache
+        can find them directly, only those of the months it names and those
+        holding the text it searches for (the filters still decide)."""
+        snapshot = self.snapshot
+        if snapshot is None or not (filters.months or filters.search):
+            return self.incidents
+        wanted = (filters.months, filters.search)
+        if wanted not in self._candidates:  # asked again for what was left out: rebuilt once
+            numbers = snapshot.in_months(filters.months) if filters.months else None
+            if filters.search:
+                found = snapshot.containing(filters.search)
+                numbers = found if numbers is None else sorted(set(numbers).intersection(found))
+            self._candidates[wanted] = snapshot.at(numbers or [])
+        return self._candidates[wanted]
+
+    def ids(self) -> list[str]:
+        return self.snapshot.ids() if self.snapshot is not None else [i.id for i in self.incidents]
+
+    def incident(self, ident: str) -> Incident | None:
+        """The incident with this id (from the cache, only that one rebuilt)."""
+        if self.snapshot is not None:
+            ids = self.snapshot.ids()
+            try:
+                return self.snapshot.at([ids.index(ident)])[0]
+            except ValueError:
+                return None
+        return next((i for i in self.incidents if i.id == ident), None)
+
+    def around(self, incident: Incident) -> dict[str, Incident]:
+        """By id: the incident, the records it names (related, superseded by)
+        and the records whose `related` names it; every record without the
+        cache.  Enough for `show` to describe the links both ways."""
+        if self.snapshot is None:
+            return {i.id: i for i in self.incidents}
+        named = {link.id for link in incident.related}
+        if incident.withdrawn and incident.withdrawn.superseded_by:
+            named.add(incident.withdrawn.superseded_by)
+        ids = self.snapshot.ids()
+        index = {ident: n for n, ident in enumerate(ids)} if named else {}
+        numbers = sorted({*(index[i] for i in named if i in index), *self.snapshot.linked_from(incident.id)})
+        return {incident.id: incident, **{other.id: other for other in self.snapshot.at(numbers)}}
 
     def facts(self) -> list[Facts] | None:
         """Every incident's `Facts` when the cache holds them, else None."""
@@ -163,15 +203,8 @@ def registry_files(files: Sequence[tuple[Path, str]], name: str) -> list[tuple[P
 def load(paths: Sequence[str], cap: int | None = DEFAULT_CAP) -> Ledger:
     """Load and check a ledger, keeping at most `cap` findings per rule (None:
     all); raises LedgerNotFound only for missing paths."""
-    collecting = gc.isenabled()
-    # Loading builds a great many small acyclic objects; the cyclic collector
-    # would rescan them all again and again (a third of the time at scale).
-    gc.disable()
-    try:
+    with no_gc():
         return _load(paths, FindingLog(cap))
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
@@ -187,13 +220,20 @@ def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
         loaded = load_file(path, shown, MAX_RECORDS - len(raws))
         log.add(loaded.findings)
         raws += loaded.records
-    entries: list[tuple[Incident, RawRecord]] = []
-    for raw in raws:
-        incident, problems = validate_record(raw, Incident, "incident", log.admit)
-        log.add_admitted(problems)
-        if incident is not None:
-            entries.append((incident, raw))
     log.add(duplicate_ids(raws))
+    entries: list[tuple[Incident, RawRecord]] = []
+    with progress.task("checking records", len(raws)) as done:
+        for n, raw in enumerate(raws):
+            incident, problems = validate_record(raw, Incident, "incident", log.admit)
+            log.add_admitted(problems)
+            # The raw values are not needed once validated (later rules read the
+            # model and the record's positions): freeing them as we go keeps the
+            # peak at one copy of the ledger, not two.
+            raw.data = None
+            if incident is not None:
+                entries.append((incident, raw))
+            if not n % 2000:
+                done(n)
     log.add(probable_duplicates(entries))
     log.add(ungraded(entries))
     log.add(coordinates_precision(entries))

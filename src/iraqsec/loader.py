@@ -1,7 +1,10 @@
-"""Strict YAML loading: text in, raw records with source positions out.
+"""The one reader: ledger text in, raw records with source positions out.
 
-The loader reads libyaml's event stream and builds plain Python values
-itself, so that
+Each record (the lines from a `- ` at column 0 to the next) is read by the
+line scanner (scanner.py) when it recognises all of it: any ordinary block
+layout, fast.  Everything else goes through the strict event builder here,
+which reads libyaml's event stream and builds plain Python values itself, so
+that
 
 * nothing is ever constructed from a tag (`!!python/object/apply` is a
   finding, not a call);
@@ -10,14 +13,20 @@ itself, so that
 * nesting depth is bounded and building is iterative (no recursion);
 * every mapping key and sequence item keeps its line and column.
 
-It never raises on bad input: problems come back as findings.
+Findings only ever come from the event builder, so they are exactly
+libyaml's (see parse_text).  It never raises on bad input: problems come
+back as findings.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +42,10 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from . import progress
 from .findings import Finding, error
+from .nogc import no_gc
+from .scanner import DATE_KEYS, NumberSpelling, Path_, Pos, Unsupported, plain_value, scan_record
 
 try:  # libyaml's C parser when present; the pure-Python one otherwise.
     _Parser: Any = yaml.CSafeLoader
@@ -49,33 +61,54 @@ STOP_RULES = frozenset({"encoding", "yaml-syntax", "not-a-list", "multiple-docum
 MAX_LEDGER_BYTES = 128_000_000
 MAX_RECORDS = 200_000
 MAX_DEPTH = 32  # a ledger needs 4 levels; anything far deeper is hostile
-Path_ = tuple[str | int, ...]
-Pos = tuple[int, int]
-# Keys whose values are dates: kept as written, so that `2020-9-16` (which
-# YAML 1.1 would read as a date) can be rejected as unpadded.
-_DATE_KEYS = frozenset({"date", "date_end", "published"})
-_RESOLVER = yaml.resolver.Resolver()
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_IMPLICIT_START = frozenset("-+.0123456789~nNtTfFyYoO<=")
+__all__ = ["MAX_LEDGER_BYTES", "MAX_RECORDS", "STOP_RULES", "LoadedFile", "NumberSpelling", "Path_", "Pos",
+           "RawRecord", "decode", "load_file", "parse_text", "plain_value", "too_large", "type_name"]
 
 
-@dataclass(slots=True)
 class RawRecord:
-    """One item of a ledger's top-level list, before validation."""
+    """One item of a ledger's top-level list, before validation.
 
-    path: str
-    line: int
-    col: int
-    data: Any
-    positions: dict[Path_, Pos] = field(default_factory=dict)
+    `positions` maps each key path and list item to its line and column.
+    For a record the scanner read, they are worked out only when asked for
+    (to locate a finding), by scanning the record's lines again: most
+    records never need them, and 100,000 records' worth would cost hundreds
+    of megabytes."""
+
+    __slots__ = ("_positions", "_source", "col", "data", "line", "path")
+
+    def __init__(self, path: str, line: int, col: int, data: Any, positions: dict[Path_, Pos] | None = None,
+                 source: tuple[str, int, int, int] | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.col = col
+        self.data = data
+        self._positions = positions
+        self._source = source  # (the file's text, start, end, line number before start) for the scanner
+
+    @property
+    def positions(self) -> dict[Path_, Pos]:
+        if self._positions is None:
+            self._positions = {}
+            if self._source is not None:
+                text, start, end, base = self._source
+                scan_record(text[start:end].split("\n"), self._positions, base)
+        return self._positions
+
+    @positions.setter
+    def positions(self, value: dict[Path_, Pos]) -> None:
+        self._positions = value
 
     def locate(self, loc: Path_) -> Pos:
         """Line and column of the longest known prefix of `loc`."""
+        positions = self.positions
         for end in range(len(loc), 0, -1):
-            pos = self.positions.get(loc[:end])
+            pos = positions.get(loc[:end])
             if pos is not None:
                 return pos
         return self.line, self.col
+
+    def __repr__(self) -> str:
+        return f"RawRecord({self.path!r}, {self.line}, {self.col}, {self.data!r})"
 
 
 @dataclass(slots=True)
@@ -123,17 +156,113 @@ def decode(data: bytes, path: str) -> tuple[str, Finding | None]:
                          f"bytes {bad} are not valid UTF-8; save the file as UTF-8")
 
 
-def parse_text(text: str, path: str, fast: bool = True, max_records: int = MAX_RECORDS) -> LoadedFile:
-    """Records and findings of a ledger's text.  The canonical layout that
-    `fmt` writes is read by a fast exact parser (see fastload.py); any text
-    it does not fully recognise goes through the strict event builder."""
-    if fast:
-        from .fastload import parse_by_record  # here: fastload imports this module
+def parse_text(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None = None,
+               max_records: int = MAX_RECORDS) -> LoadedFile:
+    """Records and findings of a ledger's text.
 
-        records = parse_by_record(text, path, _strict_records)
-        if records is not None and len(records) <= max_records:
-            return LoadedFile(path, records, [])
+    One reader, two halves: each record (the lines from a `- ` at column 0
+    to the next) is read by the line scanner (scanner.py) when it recognises
+    all of it, and by the strict event builder below otherwise.  Findings
+    always come from the event builder: when a record it reads has any, or
+    the file has document markers or directives, or text outside the
+    records, or more than `max_records` records, or more than
+    `_MAX_STRICT_PIECES` records the scanner does not read, the builder
+    reads the whole file, so every finding, and where a syntax error stops
+    the reading, is exactly libyaml's.
+
+    With `comments` (for `fmt`), each record the scanner reads adds the
+    0-based line and column of its comments' '#', relative to the record's
+    first line, under that line's 0-based number."""
+    with no_gc():
+        records = _scan_file(text, path, comments, max_records)
+    if records is not None:
+        return LoadedFile(path, records, [])
     return _parse_strict(text, path, max_records)
+
+
+# Anything but printable characters and LF (no tab, CR, C0/C1 controls, BOM,
+# line separators, bidirectional controls, surrogates, non-characters), and
+# trailing spaces: records holding those are read by the event builder.
+_UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                      "\U00010000-\U0010ffff]| \n| $")
+_PRINTABLE_ASCII = dict.fromkeys(range(0x20, 0x7F))
+_NO_MARKS: frozenset[Pos] = frozenset()
+# Records read by the event builder one by one before the whole file goes to
+# it in one pass instead (a file of a million `- {}` would otherwise start
+# the parser a million times).
+_MAX_STRICT_PIECES = 200
+_OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
+RECORD_START = re.compile(r"^-(?= |$)", re.MULTILINE)  # a `- ` (or `-`) line at column 0
+# A column-0 line that is not an item, a comment or blank; document markers and directives.
+_OUTSIDE = re.compile(r"^(?:[^\s#-]|-(?! |$))", re.MULTILINE)
+
+
+def _unusual_at(text: str) -> list[int] | None:
+    """Offsets of unusual characters (None when there are none)."""
+    if text.isascii():
+        # Deleting the printable characters must leave only line breaks
+        # (much faster than the regular expression on tens of megabytes).
+        rest = text.translate(_PRINTABLE_ASCII)
+        if rest.count("\n") == len(rest) and " \n" not in text and not text.endswith(" "):
+            return None
+    found = [m.start() for m in _UNUSUAL.finditer(text)]
+    return found or None
+
+
+def _scan_file(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None,
+               max_records: int) -> list[RawRecord] | None:
+    """The records of a ledger read record by record, or None to have the
+    whole file read by the event builder."""
+    starts = [m.start() for m in RECORD_START.finditer(text)]
+    if not starts or _OUTSIDE.search(text) is not None:
+        return None  # empty, a single value, a mapping, directives, `---`: the builder decides
+    head = text[: starts[0]]
+    if any(line and not line.lstrip(" ").startswith("#") for line in head.split("\n")):
+        return None  # only comments and blank lines before the first record
+    with progress.task(f"reading {path}", len(text), "bytes") as done:
+        return _scan_pieces(text, path, starts, head, done, comments, max_records)
+
+
+def _scan_pieces(text: str, path: str, starts: list[int], head: str,
+                 done: Callable[[int], None], comments: dict[int, AbstractSet[Pos]] | None,
+                 max_records: int) -> list[RawRecord] | None:
+    unusual = _unusual_at(text)
+    if unusual is not None and (unusual[0] < starts[0] or any(text[at] in _OTHER_BREAKS for at in unusual)):
+        return None  # libyaml counts CR, NEL, LS and PS as line breaks: lines would not match
+    if len(starts) > max_records:
+        return None  # the builder reports the limit, before the records cost memory and time
+    starts.append(len(text))
+    records: list[RawRecord] = []
+    built = 0  # records read by the event builder one by one
+    line = head.count("\n")
+    for start, end in itertools.pairwise(starts):
+        odd = unusual is not None and bisect.bisect_left(unusual, start) < bisect.bisect_left(unusual, end)
+        piece = text[start:end]
+        try:
+            if odd:
+                raise Unsupported
+            marks: set[Pos] | None = None if comments is None else set()
+            data, (first, col) = scan_record(piece.split("\n"), None, line, marks)
+            if comments is not None and marks is not None:
+                comments[line] = marks or _NO_MARKS  # most records have none: one shared empty set
+            records.append(RawRecord(path, first, col, data, None, (text, start, end, line)))
+        except Unsupported:
+            built += 1
+            found = _strict_records(piece, path) if built <= _MAX_STRICT_PIECES else None
+            if found is None:
+                return None
+            records.extend(_shifted(record, line) for record in found)
+        line += piece.count("\n")
+        if not len(records) % 2000:
+            done(end)
+    return records
+
+
+def _shifted(record: RawRecord, lines: int) -> RawRecord:
+    if lines:
+        record.line += lines
+        record.positions = {k: (line + lines, col) for k, (line, col) in record.positions.items()}
+    return record
 
 
 def _strict_records(text: str, path: str) -> list[RawRecord] | None:
@@ -266,7 +395,7 @@ class _Builder:
         parent = self.stack[-1]
         if parent.root:  # a new item of the top-level list
             line, col = _pos(event)
-            self.record = RawRecord(self.path, line, col, None)
+            self.record = RawRecord(self.path, line, col, None, {})
             path: Path_ = ()
         elif parent.is_map:
             path = parent.path + (parent.key,) if parent.key is not _NO_KEY else parent.path
@@ -285,14 +414,14 @@ class _Builder:
     def _scalar(self, event: Any) -> None:
         self._check_props(event)
         frame = self.stack[-1]
-        as_written = frame.is_map and frame.key is not _NO_KEY and frame.key in _DATE_KEYS
+        as_written = frame.is_map and frame.key is not _NO_KEY and frame.key in DATE_KEYS
         value = _scalar_value(event, as_written)
         if isinstance(value, str) and event.style not in ("|", ">") and ("\n" in value or "\t" in value):
             self._add(event, "control-character",
                       "a tab or line break is only allowed inside a block scalar ('|' or '>'); "
                       "use a block scalar or remove it")
         if frame.root:
-            self.record = RawRecord(self.path, *_pos(event), value)
+            self.record = RawRecord(self.path, *_pos(event), value, {})
         self._attach(value, _pos(event))
 
     def _attach(self, value: Any, pos: Pos) -> None:
@@ -384,50 +513,6 @@ def _scalar_value(event: Any, as_written: bool) -> Any:
     if event.style or event.tag is not None:  # quoted, block, or tagged
         return text
     return plain_value(text, as_written)
-
-
-def plain_value(text: str, as_written: bool) -> Any:
-    """The value of an untagged plain scalar, resolved as YAML 1.1 does
-    (numbers, booleans, null, dates), except that date keys keep their text."""
-    if not text:
-        return None
-    if text[0] not in _IMPLICIT_START:
-        return text
-    tag: str = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-    if tag.endswith(":str"):
-        return text
-    if as_written:
-        return None if tag.endswith(":null") else text
-    node = yaml.ScalarNode(tag, text)
-    try:
-        value = _CONSTRUCTOR.construct_object(node)
-    except (yaml.YAMLError, ValueError, OverflowError):
-        return text
-    if (tag.endswith(":int") and not _PLAIN_INT.fullmatch(text)) or \
-            (tag.endswith(":float") and not _PLAIN_FLOAT.fullmatch(text)):
-        return NumberSpelling(text, value)
-    return value
-
-
-# How a number is written in the format: plain decimal.  YAML 1.1 also reads
-# `010` (octal 8), `0x10`, `0b11`, `1_000`, `1:30` (sexagesimal 90), `+5`,
-# `1_0.5`; those are never read as numbers (see NumberSpelling).
-_PLAIN_INT = re.compile(r"0|-?[1-9][0-9]*")
-_PLAIN_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|-?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
-
-
-@dataclass(frozen=True, slots=True)
-class NumberSpelling:
-    """A plain scalar that YAML 1.1 reads as a number but that is not
-    written in plain decimal.  It is neither text nor a number, so every
-    field refuses it (rules.py says what to write) and no command can turn
-    `killed: 010` into 8."""
-
-    text: str
-    yaml11: Any  # what YAML 1.1 would have read
-
-    def __repr__(self) -> str:
-        return self.text
 
 
 def _type_name(value: Any) -> str:

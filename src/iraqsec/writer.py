@@ -25,6 +25,7 @@ import yaml
 from . import plain
 from .model import CONTROL_RE, Incident
 from .outputs import PAUSE_ENV, atomic_write, remove_stale_temporaries
+from .scanner import IMPLICIT_START
 
 __all__ = ["PAUSE_ENV", "atomic_write"]  # the writers' names, kept where callers import them
 
@@ -40,6 +41,8 @@ _PLAIN_BAD_INSIDE = re.compile(r": |:$| #|\s$|^\s|[\x00-\x1f\x7f-\x9f\u2028\u202
 def _plain_ok(text: str) -> bool:
     if not text or text[0] in _PLAIN_BAD_START or _PLAIN_BAD_INSIDE.search(text):
         return False
+    if text[0] not in IMPLICIT_START:
+        return True  # no YAML 1.1 type (number, date, boolean, null) starts with any other character
     tag: str = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     return tag.endswith(":str")
 

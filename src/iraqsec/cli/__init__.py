@@ -84,6 +84,9 @@ def main(ctx: click.Context, ledgers: tuple[str, ...], no_cache: bool) -> None:
     contractors in Iraq, and the strikes that answered them, October 2019 to
     December 2024."""
     ctx.obj = {"ledgers": ledgers, "cache": not no_cache}
+    from .. import progress  # bars on stderr when it is a terminal; `--format json` turns them off
+
+    progress.enable()
 
 
 def _run() -> Any:  # pragma: no cover - console-script shim

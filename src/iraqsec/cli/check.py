@@ -15,6 +15,7 @@ from ..findings import DEFAULT_CAP, Finding, FindingLog, Omitted, Severity, omit
 from ..ledger import actor_files, expand
 from ..rules import WARNING_RULES
 from .common import UsageFailure, ledger_paths, load_ledger
+from .options import quiet_for_json
 
 
 @click.command()
@@ -24,7 +25,7 @@ from .common import UsageFailure, ledger_paths, load_ledger
               help="Under --strict, keep warnings of RULE warnings (repeatable), e.g. --allow ungraded "
                    "while a ledger's evidence grades are being written.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default=None,
-              help="Output format (default: text; github when $GITHUB_ACTIONS is set).")
+              callback=quiet_for_json, help="Output format (default: text; github when $GITHUB_ACTIONS is set).")
 @click.option("--new-since", "since", metavar="REF",
               help="Report only what records added or changed since git revision REF bring "
                    "(a pull request's own findings).")

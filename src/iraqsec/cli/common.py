@@ -64,7 +64,11 @@ def selected(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filters, lis
 
 
 def omitted(ledger: Ledger, filters: Filters) -> LeftOut:
-    """What the scope and withdrawn choice left out of a selection."""
+    """What the scope and withdrawn choice left out of a selection (from the
+    cache's candidates when it can find them directly: every record that
+    meets the filters is among them)."""
+    if ledger.snapshot is not None and (filters.months or filters.search):
+        return left_out(ledger.candidates(filters), filters)
     return left_out(ledger.facts() or ledger.candidates(filters), filters)
 
 
@@ -87,6 +91,8 @@ def selected_records(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filt
     ledger = open_ledger(ctx)
     filters = _resolved(ledger, filters)
     pool: list[Record] = list(ledger.facts() or ledger.candidates(filters))
+    if filters == Filters(scope="all", include_withdrawn=True):
+        return ledger, filters, pool  # no filter at all: no pass over 100,000 records
     return ledger, filters, [r for r in pool if filters.matches(r)]
 
 

@@ -221,7 +221,16 @@ def resolve_sites(filters: Filters, resolve: Callable[[str], list[str]] | None, 
 def output_format(*choices: str, default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """A `--format` option with these choices (the first is the default)."""
     return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default or choices[0],
-                        show_default=True, help="Output format.")
+                        show_default=True, help="Output format.", callback=quiet_for_json)
+
+
+def quiet_for_json(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """No progress bars under a JSON format (a program reads the output)."""
+    if value in ("json", "ndjson", "geojson"):
+        from .. import progress
+
+        progress.disable()
+    return value
 
 
 def save_options(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -29,10 +29,9 @@ def show(ctx: click.Context, incident_id: str, fmt: str) -> None:
     directions (responds to / answered by, part of the same attack as, see
     also)."""
     ledger = open_ledger(ctx)
-    by_id = {i.id: i for i in ledger.incidents}
-    incident = by_id.get(incident_id)
+    incident = ledger.incident(incident_id)
     if incident is None:
-        near = suggest(incident_id, by_id, n=3)
+        near = suggest(incident_id, ledger.ids(), n=3)
         hint = f"; did you mean: {', '.join(near)}?" if near else "; 'iraqsec list --format ids' lists them"
         click.echo(f"iraqsec: no incident with id '{shown_value(incident_id)}'{hint}", err=True)
         sys.exit(1)
@@ -41,6 +40,7 @@ def show(ctx: click.Context, incident_id: str, fmt: str) -> None:
     elif fmt == "yaml":
         emit(dump_record(incident))
     else:
+        by_id = ledger.around(incident)
         place = ledger.places.by_id.get(incident.site) if ledger.places and incident.site else None
         draw(incident_detail(incident, linked(incident, by_id), place.name if place else None,
                              _described(incident.withdrawn.superseded_by, by_id) if incident.withdrawn else None))
