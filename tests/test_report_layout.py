@@ -40,12 +40,21 @@ REPORTS: list[list[str]] = [
     ["summary", "--by", "month", "--by", "claimed-by", "--month", "2020-09"],
     ["trend"],
     ["trend", "--by", "actor"],
+    ["trend", "--period", "quarter"],
+    ["trend", "--period", "year"],
+    ["trend", "--by", "actor", "--period", "quarter"],
+    ["summary", "--by", "month", "--period", "quarter"],
+    ["summary", "--by", "month", "--by", "actor", "--period", "quarter"],
+    ["summary", "--by", "month", "--by", "tactic", "--period", "year", "--from", "2020-06"],
 ]
 # Every grouping, alone and crossed with month, and every trend: drawn at a few widths each.
 ALL_REPORTS: list[list[str]] = [
     *(["summary", "--by", f] for f in FIELDS),
     *(["summary", "--by", "month", "--by", f] for f in FIELDS if f != "month"),
     *(["trend", "--by", f] for f in FIELDS if f != "month"),
+    *(["summary", "--by", "month", "--by", f, "--period", p] for f in FIELDS if f != "month"
+      for p in ("quarter", "year")),
+    *(["trend", "--by", f, "--period", "year"] for f in FIELDS if f != "month"),
 ]
 NUMBER = re.compile(r"\d+")
 CACHE = tempfile.mkdtemp(prefix="iraqsec-layout-cache-")  # this module's own cache, never the user's

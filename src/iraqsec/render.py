@@ -17,7 +17,7 @@ from rich.text import Text
 from .layout import Column, block_note, blocks, fit, needed, plain_text, record_note
 from .model import Incident, Source
 from .plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS, shown_date
-from .reports import EVIDENCE_ORDER, Measures, Pivot, Point, segments, sparkline
+from .reports import EVIDENCE_ORDER, PERIODS, Measures, Pivot, Point, segments, sparkline
 
 # A drawing chooses its layout for the width it is drawn at.
 Drawing = Callable[[int], list[RenderableType]]
@@ -192,14 +192,20 @@ def _records(title: Sequence[Text], measures: Sequence[tuple[str, Any]], width: 
     return out
 
 
+def _group_label(row: dict[str, Any], field: str, partial: frozenset[str]) -> Text:
+    """A row's value of `field`; a partial period marked *."""
+    return label(_marked(row[field], partial) if field in PERIODS else row[field], field)
+
+
 def summary_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], headers: Sequence[str],
-                  total: Measures) -> Drawing:
+                  total: Measures, partial: frozenset[str] = frozenset()) -> Drawing:
     """One row per group; the footer counts each incident once (an incident
     naming two actors appears in two rows).  Too narrow for the table: one
     entry per group."""
 
     def layout(width: int) -> list[RenderableType]:
-        columns = [Column(h, [label(r[f], f) for r in rows], footer="Total" if i == 0 else "", numeric=False,
+        columns = [Column(h, [_group_label(r, f, partial) for r in rows],
+                          footer="Total" if i == 0 else "", numeric=False,
                           justify="left") for i, (f, h) in enumerate(zip(fields, headers, strict=True))]
         for header, key in zip(_MEASURE_HEADERS, MEASURE_KEYS, strict=True):
             columns.append(Column(header, [str(r[key]) for r in rows], footer=str(getattr(total, key))))
@@ -213,7 +219,7 @@ def summary_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], headers
             return [table, Text(_SHORT_NOTE, style="dim")]
         out: list[RenderableType] = [Text(record_note(width), style="dim")]
         for r in rows:
-            out += _records([label(r[f], f) for f in fields], [(h, r[k]) for h, k in zip(
+            out += _records([_group_label(r, f, partial) for f in fields], [(h, r[k]) for h, k in zip(
                 _MEASURE_HEADERS, MEASURE_KEYS, strict=True)], width)
         out += _records([Text("Total")], [(h, getattr(total, k)) for h, k in zip(
             _MEASURE_HEADERS, MEASURE_KEYS, strict=True)], width)
@@ -229,9 +235,14 @@ MEASURE_KEYS = ("incidents", "killed", "wounded", "unreported")
 _PIVOT_TOTALS = (("All", "incidents"), ("K", "killed"), ("W", "wounded"), ("?", "unreported"))
 
 
+def _marked(label: str, partial: frozenset[str] | set[str]) -> str:
+    """A period label, marked * when the period is partial."""
+    return f"{label}*" if label in partial else label
+
+
 def _pivot_columns(p: Pivot) -> tuple[Column, list[Column]]:
-    """Months as rows, values as columns, then the months' totals."""
-    key = Column("Month", list(p.months), footer="Total", justify="left")
+    """Periods as rows, values as columns, then the periods' totals."""
+    key = Column(p.period.capitalize(), [_marked(m, p.partial) for m in p.months], footer="Total", justify="left")
     body = [Column(label(c, p.field), [str(p.cells.get((m, c), "")) or "·" for m in p.months],
                    footer=str(p.column_totals[c])) for c in p.columns]
     for header, attr in _PIVOT_TOTALS:
@@ -250,7 +261,7 @@ def _transposed_columns(p: Pivot, header: str) -> tuple[Column, list[Column]]:
     for m in p.months:
         cells = [str(p.cells.get((m, c), "")) or "·" for c in p.columns]
         cells += [str(getattr(p.row_totals[m], attr)) for _, attr in _PIVOT_TOTALS]
-        body.append(Column(m, cells))
+        body.append(Column(_marked(m, p.partial), cells))
     body.append(Column("Total", [str(p.column_totals[c]) for c in p.columns]
                        + [str(getattr(p.total, attr)) for _, attr in _PIVOT_TOTALS], style="bold"))
     return key, body
@@ -270,21 +281,21 @@ def pivot_table(p: Pivot, header: str) -> Drawing:
         tkey, tbody = _transposed_columns(p, header)
         table = fit([tkey, *tbody], width, gap=1, footer=False)
         if table is not None:
-            return [Text(f"Transposed to fit {width} columns: {header.lower()} as rows, months as columns.",
+            return [Text(f"Transposed to fit {width} columns: {header.lower()} as rows, {p.period}s as columns.",
                          style="dim"), table]
         normal = blocks(key, body, width)
         transposed = blocks(tkey, tbody, width)
         if transposed is not None and (normal is None or len(transposed) < len(normal)):
             for t in transposed:
                 t.show_footer = False
-            note = block_note(len(transposed), width, header) + " Transposed: months as columns."
+            note = block_note(len(transposed), width, header) + f" Transposed: {p.period}s as columns."
             return [Text(note, style="dim"), *_spaced(transposed)]
         if normal is not None:
-            return [Text(block_note(len(normal), width, "Month"), style="dim"), *_spaced(normal)]
+            return [Text(block_note(len(normal), width, p.period.capitalize()), style="dim"), *_spaced(normal)]
         out: list[RenderableType] = [Text(record_note(width), style="dim")]
         for r, month in enumerate(p.months):
             pairs = [(plain_text(c.header), c.cells[r]) for c in body if c.cells[r] != "·"]
-            out += _records([Text(month)], pairs, width)
+            out += _records([Text(_marked(month, p.partial))], pairs, width)
         out += _records([Text("Total")], [(plain_text(c.header), c.footer) for c in body], width)
         return out
 
@@ -342,14 +353,19 @@ def _bar(point: Point, top: int, bar_width: int) -> Text:
     return bar
 
 
-def trend_table(points: Sequence[Point]) -> Drawing:
-    """One bar per month scaled to the width left after the numbers, in
-    segments by evidence grade; too narrow for bars, one line per month."""
+def period_label(point: Point) -> str:
+    """A period as shown: a partial one (see reports.partial_note) marked *."""
+    return f"{point.month}*" if point.partial else point.month
+
+
+def trend_table(points: Sequence[Point], period: str = "month") -> Drawing:
+    """One bar per period scaled to the width left after the numbers, in
+    segments by evidence grade; too narrow for bars, one line per period."""
 
     def layout(width: int) -> list[RenderableType]:
         top = max((p.incidents for p in points), default=0)
         digits = len(str(top))
-        fixed = [Column("Month", [p.month for p in points], justify="left"),
+        fixed = [Column(period.capitalize(), [period_label(p) for p in points], justify="left"),
                  Column("K", [str(p.killed) for p in points]), Column("W", [str(p.wounded) for p in points]),
                  Column("Change", [_change(p) for p in points]),
                  Column("", [Text(*SIGNALS[p.signal]) if p.signal else "" for p in points], justify="left")]
@@ -358,7 +374,7 @@ def trend_table(points: Sequence[Point]) -> Drawing:
             out: list[RenderableType] = [Text(record_note(width), style="dim")]
             for p in points:
                 noun = "incident" if p.incidents == 1 else "incidents"
-                line = Text(f"{p.month}  {p.incidents} {noun}  K {p.killed}  W {p.wounded}")
+                line = Text(f"{period_label(p)}  {p.incidents} {noun}  K {p.killed}  W {p.wounded}")
                 line.append(f"  {_change(p)}" if p.change is not None else "")
                 if p.signal:
                     line.append("  ").append(Text(*SIGNALS[p.signal]))
@@ -372,7 +388,11 @@ def trend_table(points: Sequence[Point]) -> Drawing:
     return layout
 
 
-def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: str, field: str = "") -> Drawing:
+def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: str, field: str = "",
+                    period: str = "month") -> Drawing:
+    """One sparkline per value, one character per period of `months` (their
+    labels), with its total and its peak period."""
+
     def layout(width: int) -> list[RenderableType]:
         span = f"{months[0]} .. {months[-1]}" if months else ""
         peaks = []
@@ -386,7 +406,8 @@ def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: s
         table = fit(columns, width, footer=False)
         if table is not None:
             return [table]
-        out: list[RenderableType] = [Text(record_note(width), style="dim"), Text(f"Months: {span}")]
+        out: list[RenderableType] = [Text(record_note(width), style="dim"),
+                                     Text(f"{period.capitalize()}s: {span}")]
         for r, value in enumerate(rows):
             out += _records([label(value, field)], [("Total", columns[2].cells[r]), ("Peak", peaks[r])], width)
             out.append(Text(f"  {columns[1].cells[r]}"))
