@@ -11,10 +11,12 @@ from typing import IO, Any
 
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .layout import Column, block_note, blocks, fit, needed, plain_text, record_note
+from .layout import Cell, Column, block_note, blocks, fit, needed, plain_text, record_note, widths
+from .layout import table as layout_table
 from .model import Incident, Source
 from .plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS, shown_date
 from .reports import EVIDENCE_ORDER, PERIODS, Measures, Pivot, Point, segments, sparkline
@@ -79,7 +81,9 @@ def _list_cell(incident: Incident, name: str) -> Text | str:
 
 def incident_table(incidents: Sequence[Incident], names: Sequence[str] = DEFAULT_LIST_COLUMNS) -> Drawing:
     """The chosen columns; ids, dates and figures are never wrapped (an id
-    stays whole to copy into `show`), text wraps at spaces."""
+    stays whole to copy into `show`), text wraps at spaces.  When the table
+    fits only without its Id column, each incident's id is printed whole on
+    the line below its row; narrower still, one incident per entry."""
 
     def layout(width: int) -> list[RenderableType]:
         columns = [Column(LIST_COLUMNS[n], [_list_cell(i, n) for i in incidents], numeric=n not in _TEXT_COLUMNS,
@@ -87,17 +91,60 @@ def incident_table(incidents: Sequence[Incident], names: Sequence[str] = DEFAULT
         table = fit(columns, width, footer=False)
         if table is not None:
             return [table]
-        # one incident per entry: the first column on a line of its own, never wrapped
-        out: list[RenderableType] = [Text(record_note(width, "incident"), style="dim")]
-        for r in range(len(incidents)):
-            out.append(Whole(columns[0].cells[r]))
-            rest = Text("  ")
-            for column in columns[1:]:
-                rest.append(f"{plain_text(column.header)}: ", style="bold").append(column.cells[r]).append("  ")
-            out.append(rest)
-        return out
+        if "id" in names and len(names) > 1:
+            ids = columns[names.index("id")]
+            rest = [c for c in columns if c is not ids]
+            rest_widths = widths(rest, width)
+            if rest_widths is not None:
+                return _id_lines(rest, rest_widths, ids.cells, needed(columns, 2))
+        return entries(columns, width, "incident")
 
     return layout
+
+
+def _id_lines(columns: Sequence[Column], column_widths: Sequence[int], ids: Sequence[Cell],
+              full: int) -> list[RenderableType]:
+    """The table without its Id column, each row followed by its id on a
+    line of its own (indented, never wrapped), all rows at the same widths."""
+    out: list[RenderableType] = [Text(f"Each incident's id (for 'iraqsec show') is on the line below it; at {full} "
+                                      "columns or more it has a column of its own.", style="dim")]
+    for r, ident in enumerate(ids):
+        out.append(layout_table(columns, column_widths, footer=False, rows=[r], header=r == 0))
+        out.append(Whole(Text.assemble("  ", ident)))
+    return out
+
+
+def table_or_entries(columns: Sequence[Column], width: int, noun: str) -> list[RenderableType]:
+    """The columns as one table when they fit the width, else as entries."""
+    table = fit(columns, width, footer=False)
+    return [table] if table is not None else entries(columns, width, noun)
+
+
+def entries(columns: Sequence[Column], width: int, noun: str) -> list[RenderableType]:
+    """One `noun` per entry (and a line saying so): the first column (an
+    id) on a line of its own, never wrapped, then `Header: value` pairs."""
+    out: list[RenderableType] = [Text(record_note(width, noun), style="dim")]
+    for r in range(len(columns[0].cells)):
+        out.append(Whole(columns[0].cells[r]))
+        pairs = [Text.assemble((f"{plain_text(c.header)}: ", "bold"), c.cells[r]) for c in columns[1:]]
+        out += _packed(pairs, width)
+    return out
+
+
+def _packed(pairs: Sequence[Text], width: int) -> list[RenderableType]:
+    """`Header: value` pairs packed into lines indented by two, a pair never
+    split across two lines when it fits on one (a longer one, ledger text,
+    wraps at its spaces, indented too)."""
+    lines: list[RenderableType] = []
+    line = Text("")
+    for pair in pairs:
+        if line.plain and cell_len(f"  {line.plain}  {pair.plain}") > width:
+            lines.append(Padding(line, (0, 0, 0, 2)))
+            line = Text("")
+        line = line.append("  ").append(pair) if line.plain else pair.copy()
+    if line.plain:
+        lines.append(Padding(line, (0, 0, 0, 2)))
+    return lines
 
 
 # --- one incident ----------------------------------------------------------
@@ -416,16 +463,21 @@ def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: s
     return layout
 
 
-def places_table(rows: Sequence[dict[str, Any]]) -> Table:
-    """The gazetteer: one row per place, with its incident count."""
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    table.add_column("Id", overflow="fold")
-    table.add_column("Name", overflow="fold", ratio=1)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Governorate", no_wrap=True)
-    table.add_column("Lat, lon", no_wrap=True)
-    table.add_column("Incidents", justify="right", no_wrap=True)
-    for row in rows:
-        table.add_row(safe(row["id"]), safe(row["name"]), row["kind"], row["governorate"],
-                      f"{row['latitude']}, {row['longitude']}", str(row["incidents"]))
-    return table
+def places_table(rows: Sequence[dict[str, Any]]) -> Drawing:
+    """The gazetteer: one row per place, with its incident count; ids and
+    figures never wrapped, names wrapped at spaces; too narrow, one place
+    per entry."""
+
+    def layout(width: int) -> list[RenderableType]:
+        cells: list[tuple[str, Sequence[Cell], bool, str]] = [
+            ("Id", [safe(r["id"]) for r in rows], True, "left"),
+            ("Name", [safe(r["name"]) for r in rows], False, "left"),
+            ("Kind", [safe(r["kind"]) for r in rows], True, "left"),
+            ("Governorate", [safe(r["governorate"]) for r in rows], True, "left"),
+            ("Lat, lon", [f"{r['latitude']}, {r['longitude']}" for r in rows], True, "left"),
+            ("Incidents", [str(r["incidents"]) for r in rows], True, "right"),
+        ]
+        columns = [Column(h, c, numeric=n, justify=j) for h, c, n, j in cells]
+        return table_or_entries(columns, width, "place")
+
+    return layout
