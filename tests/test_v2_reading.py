@@ -39,13 +39,21 @@ def test_the_fixture_is_valid_with_one_ungraded_warning(cli: Callable[..., Resul
 
 def test_list_leaves_out_context_and_withdrawn_and_says_so(cli: Callable[..., Result]) -> None:
     assert cli("list").output == """\
-Id                                  Tactic   K  W  Target
-2020-08-16-babil-convoys-claimed    ied      0  ?  Supply convoys
-2020-08-20-baghdad-airport-rockets  rocket   0  2  Airport logistics area
-2020-09-anbar-base-attack           unknown  0  0  Air base
-2020-09-02-qadisiyyah-convoy-ied    ied      0  1  Trucks of a contractor
-2020-09-02-qadisiyyah-escort-ied    ied      0  0  The convoy's escort
-2020-09-05-baghdad-embassy-rocket   rocket   ?  ?  Embassy compound
+Each incident's id (for 'iraqsec show') is on the line below it; at 90 columns
+or more it has a column of its own.
+Date            Governorate  Tactic   K  W  Target
+2020-08-16..19  Babil        ied      0  ?  Supply convoys
+  2020-08-16-babil-convoys-claimed
+2020-08-20      Baghdad      rocket   0  2  Airport logistics area
+  2020-08-20-baghdad-airport-rockets
+2020-09-??      Anbar        unknown  0  0  Air base
+  2020-09-anbar-base-attack
+2020-09-02      Qadisiyyah   ied      0  1  Trucks of a contractor
+  2020-09-02-qadisiyyah-convoy-ied
+2020-09-02      Qadisiyyah   ied      0  0  The convoy's escort
+  2020-09-02-qadisiyyah-escort-ied
+2020-09-05      Baghdad      rocket   ?  ?  Embassy compound
+  2020-09-05-baghdad-embassy-rocket
 6 incidents (1 context record not shown: --scope all; 1 withdrawn record not
 shown: --include-withdrawn)
 """
@@ -277,6 +285,7 @@ baghdad-airport  Baghdad           airport  Baghdad      33.26, 44.23          1
 camp-taji        Camp Taji         base     Baghdad      33.52, 44.26          0
 diwaniyah-town   Diwaniyah         town     Qadisiyyah   31.99, 44.93          1
 3 places; at them: 2 incidents (1 context record not shown: --scope all)
+3 of 6 campaign records located (50.0%): 2 at a site, 1 by their own coordinates
 """
     rows = json.loads(cli("places", "--format", "json", "--scope", "all").stdout)
     assert [(r["id"], r["incidents"]) for r in rows] == [("baghdad-airport", 1), ("camp-taji", 1),
