@@ -365,9 +365,9 @@ def test_geojson_governorate_fallback(cli: Callable[..., Result]) -> None:
     assert len(features) == 6
     assert {i: (f["geometry"]["coordinates"], f["properties"]["geo_precision"], f["properties"]["location"])
             for i, f in features.items() if f["properties"]["location"] == "governorate-capital"} == {
-        "2020-08-16-babil-convoys-claimed": ([44.42, 32.46], "governorate", "governorate-capital"),
-        "2020-09-anbar-base-attack": ([43.3, 33.42], "governorate", "governorate-capital"),
-        "2020-09-05-baghdad-embassy-rocket": ([44.4, 33.34], "governorate", "governorate-capital"),
+        "2020-08-16-babil-convoys-claimed": ([44.44, 32.48], "governorate", "governorate-capital"),
+        "2020-09-anbar-base-attack": ([43.3125, 33.4197], "governorate", "governorate-capital"),
+        "2020-09-05-baghdad-embassy-rocket": ([44.3615, 33.3128], "governorate", "governorate-capital"),
     }
     assert result.stderr == f"iraqsec: {LEFT_OUT}\n"
     misused = cli("export", "--format", "csv", "--governorate-fallback")
