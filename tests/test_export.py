@@ -15,7 +15,9 @@ from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import SHIPPED, record
 from iraqsec import vocab
+from iraqsec.ledger import load
 from iraqsec.plain import CSV_COLUMNS, markdown_cell
 
 LEDGER = """\
@@ -306,3 +308,29 @@ def test_export_filters_accept_actor_aliases(run: Callable[..., Result]) -> None
     fixture = str(Path(__file__).parent / "fixtures" / "incidents.yaml")
     rows = json.loads(run("-f", fixture, "export", "--format", "json", "--actor", "ahl al-kahf").output)
     assert [r["id"] for r in rows] == ["2020-08-14-qadisiyyah-convoy-ied", "2020-09-unknown-babil-convoy"]
+
+
+# Capitals that data/places.yaml lists: the fallback must put a record at that
+# entry's cited point.  The other five were read from the pages cited in vocab.py.
+CAPITAL_PLACES = {"Anbar": "ramadi", "Babil": "hillah", "Baghdad": "baghdad", "Basra": "basra",
+                  "Dhi Qar": "nasiriyah", "Erbil": "erbil-city", "Karbala": "karbala", "Kirkuk": "kirkuk",
+                  "Maysan": "amarah", "Muthanna": "samawah", "Najaf": "najaf", "Qadisiyyah": "diwaniyah",
+                  "Salah al-Din": "tikrit", "Wasit": "kut"}
+CAPITALS_READ = {"Diyala": [44.633, 33.75], "Duhok": [43.0, 36.867], "Halabja": [45.987825, 35.179631],
+                 "Nineveh": [43.13, 36.34], "Sulaymaniyah": [45.43556, 35.55722]}
+
+
+def test_governorate_fallback_puts_records_at_the_cited_capitals(
+        write: Callable[..., Path], run: Callable[..., Result]) -> None:
+    shipped = load([str(SHIPPED)]).places
+    assert shipped is not None
+    places = shipped.by_id
+    names = sorted(vocab.GOVERNORATES)
+    write("".join(record(id=f"2020-09-{n + 1:02d}-synthetic-{n}", date=f"2020-09-{n + 1:02d}",
+                         governorate=f'"{name}"') + "\n" for n, name in enumerate(names)))
+    result = run("-f", "incidents.yaml", "export", "--format", "geojson", "--governorate-fallback")
+    assert result.exit_code == 0, result.output
+    points = {f["properties"]["governorate"]: f["geometry"]["coordinates"]
+              for f in json.loads(result.stdout)["features"]}
+    expected = {g: [places[p].coordinates[1], places[p].coordinates[0]] for g, p in CAPITAL_PLACES.items()}
+    assert points == {**expected, **CAPITALS_READ}

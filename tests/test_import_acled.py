@@ -99,6 +99,17 @@ ABROAD = {
 }
 ROWS = [ROCKETS, CONVOY, TURKISH_STRIKE, MILITIA_DRONE, KIDNAP, CLASH, PROTEST, ABROAD]
 
+# What heads every review file (for a CSV named acled.csv): ACLED's terms.
+HEADER = """\
+# Records derived from ACLED data (acled.csv) by 'iraqsec import acled', for
+# your own review. ACLED's terms of use forbid redistributing its data or
+# building a dataset that substitutes for it: do not commit these records to a
+# public ledger or publish them. Their summaries are ACLED's wording: grade,
+# rewrite and source each record from the reports themselves first
+# (docs/interop.md, "ACLED's terms").
+"""
+TERMS_NOTE = ("iraqsec: they derive from ACLED data: for your own review, not for a public ledger (ACLED's "
+              "terms; docs/interop.md)\n")
 ROCKETS_YAML = """\
 - id: 2020-05-06-al-rashid-acled-irq90001
   date: 2020-05-06
@@ -143,17 +154,17 @@ def _records(text: str) -> list[dict[str, Any]]:
 
 def test_one_row_exactly(write: Callable[..., Path], run: Callable[..., Result], ledger: Path) -> None:
     write(acled_csv([ROCKETS]), "acled.csv")
-    result = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
+    result = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv")
     assert result.exit_code == 0
-    assert result.stdout == ROCKETS_YAML
+    assert result.stdout == HEADER + ROCKETS_YAML
     assert result.stderr == ("iraqsec: acled.csv: 1 row (pre-2023 layout): 1 new incident written to standard "
                              "output; 0 already in the ledger; 0 rows skipped; 0 of other event types and 0 outside "
-                             "Iraq left out\n")
+                             "Iraq left out\n" + TERMS_NOTE)
 
 
 def test_old_layout_mapping(write: Callable[..., Path], run: Callable[..., Result], ledger: Path) -> None:
     write(acled_csv(ROWS), "acled.csv")
-    result = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
+    result = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv")
     assert result.exit_code == 0
     records = {r["tags"][0]: r for r in _records(result.stdout)}
     mapped = {tag: (r["date"], r["governorate"], r["tactic"], r["target_type"], r["killed"])
@@ -174,20 +185,20 @@ def test_old_layout_mapping(write: Callable[..., Path], run: Callable[..., Resul
     assert "target_country" not in records["acled-irq90003"]
     assert result.stderr.endswith("8 rows (pre-2023 layout): 6 new incidents written to standard output; 0 already "
                                   "in the ledger; 0 rows skipped; 1 of other event types and 1 outside Iraq left "
-                                  "out\n")
+                                  "out\n" + TERMS_NOTE)
 
 
 def test_all_types_and_another_country(write: Callable[..., Path], run: Callable[..., Result], ledger: Path) -> None:
     write(acled_csv(ROWS), "acled.csv")
-    result = run("-f", "incidents.yaml", "import", "acled", "--all-types", "acled.csv")
+    result = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "--all-types", "acled.csv")
     tactics = {r["tags"][0]: r["tactic"] for r in _records(result.stdout)}
     assert len(tactics) == 7 and tactics["acled-irq90007"] == "other"
-    result = run("-f", "incidents.yaml", "import", "acled", "--country", "syria", "acled.csv")
-    assert result.stdout == ""
+    result = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "--country", "syria", "acled.csv")
+    assert result.stdout == HEADER
     assert result.stderr == ("acled.csv:9: skipped: admin1 'Hasakah' is not a governorate of Iraq\n"
                              "iraqsec: acled.csv: 8 rows (pre-2023 layout): 0 new incidents written to standard "
                              "output; 0 already in the ledger; 1 row skipped; 0 of other event types and 7 outside "
-                             "syria left out\n")
+                             "syria left out\n" + TERMS_NOTE)
 
 
 def test_new_layout(write: Callable[..., Path], run: Callable[..., Result], ledger: Path) -> None:
@@ -200,7 +211,7 @@ def test_new_layout(write: Callable[..., Path], run: Callable[..., Result], ledg
                          "notes": "SYNTHETIC: a drone hit a house.", "civilian_targeting": "Civilian targeting"},
     ]
     write(acled_csv(rows, NEW_COLUMNS), "acled.csv")
-    result = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
+    result = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv")
     assert result.exit_code == 0, result.stderr
     records = {r["tags"][0]: r for r in _records(result.stdout)}
     assert {t: (r["date"], r["tactic"], r["target_type"]) for t, r in records.items()} == {
@@ -236,13 +247,13 @@ def test_output_file_is_not_overwritten(write: Callable[..., Path], run: Callabl
     assert "new.yaml exists; give --force to replace it" in result.stderr
     assert (tmp_path / "new.yaml").read_text() == "keep me\n"
     assert run("-f", "incidents.yaml", "import", "acled", "acled.csv", "-o", "new.yaml", "--force").exit_code == 0
-    assert (tmp_path / "new.yaml").read_text() == ROCKETS_YAML
+    assert (tmp_path / "new.yaml").read_text() == HEADER + ROCKETS_YAML
 
 
 @pytest.mark.parametrize(("args", "message"), [
     (("-o", "x.yaml", "--append"), "-o and --append exclude each other"),
     (("-o", "incidents.yaml", "--force"), "incidents.yaml is a file of the ledger in force; use --append"),
-    (("--force",), "--force applies with -o only"),
+    (("--append", "--force"), "--force replaces a review file; it does not apply with --append"),
     (("missing.csv",), "does not exist"),
 ])
 def test_usage_errors(write: Callable[..., Path], run: Callable[..., Result], ledger: Path,
@@ -273,8 +284,8 @@ def test_append_keeps_old_bytes_and_reimport_adds_nothing(write: Callable[..., P
     assert second.exit_code == 0
     assert "0 new incidents added in date order to incidents.yaml; 6 already in the ledger" in second.stderr
     assert path.read_bytes() == after
-    again = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
-    assert again.stdout == ""
+    again = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv")
+    assert again.stdout == HEADER
     check = run("-f", "incidents.yaml", "check")
     assert check.exit_code == 0
     assert check.stdout.endswith("0 errors, 0 warnings in 7 records (1 file)\n")
@@ -284,7 +295,7 @@ def test_renamed_record_is_known_by_its_tag(write: Callable[..., Path], run: Cal
     write(VALID.replace("2020-09-06-baghdad-airport-rockets", "2020-05-06-renamed-by-a-curator")
           + "  tags: [acled-irq90001]\n")
     write(acled_csv([ROCKETS, KIDNAP]), "acled.csv")
-    result = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
+    result = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv")
     assert [r["id"] for r in _records(result.stdout)] == ["2020-05-08-tikrit-acled-irq90005"]
     assert "1 already in the ledger" in result.stderr
 
@@ -310,7 +321,7 @@ def test_rejected_rows_are_skipped_by_line(write: Callable[..., Path], run: Call
         ROCKETS | {"event_date": "7-May-20"},
     ]
     write(acled_csv(rows), "acled.csv")
-    result = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
+    result = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv")
     assert result.exit_code == 0
     assert [r["tags"] for r in _records(result.stdout)] == [["acled-irq90001"]]
     assert result.stderr.splitlines()[:4] == [
@@ -348,7 +359,7 @@ def test_escape_sequences_in_cells_never_reach_the_terminal(write: Callable[...,
                                                             ledger: Path) -> None:
     rows = [ROCKETS | {"event_date": "6-May-20\x1b[2J"}, KIDNAP | {"admin1": "\x1b]0;pwned\x07Atlantis"}]
     write(acled_csv(rows), "acled.csv")
-    result = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
+    result = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv")
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert result.stderr.startswith("acled.csv:2: error: event_date '6-May-20\ufffd[2J' is not a date")
@@ -367,7 +378,7 @@ def test_escape_sequences_in_cells_never_reach_the_terminal(write: Callable[...,
 def test_unreadable_files(write: Callable[..., Path], run: Callable[..., Result], ledger: Path,
                           content: bytes, message: str) -> None:
     write(content, "acled.csv")
-    result = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
+    result = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv")
     assert result.exit_code == 1
     assert result.stdout == ""
     assert message in result.stderr
@@ -378,7 +389,7 @@ def test_timestamp_is_the_published_day(write: Callable[..., Path], run: Callabl
                                         ledger: Path) -> None:
     rows = [ROCKETS | {"timestamp": "9999999999"}, KIDNAP | {"timestamp": ""}, CONVOY | {"timestamp": "1600000000"}]
     write(acled_csv(rows), "acled.csv")
-    records = _records(run("-f", "incidents.yaml", "import", "acled", "acled.csv").stdout)
+    records = _records(run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv").stdout)
     assert [r["sources"] for r in records] == [
         [{"title": "ACLED event IRQ90001", "publisher": "ACLED"}],
         [{"title": "ACLED event IRQ90002", "publisher": "ACLED", "published": "2020-09-13"}],
@@ -388,16 +399,16 @@ def test_timestamp_is_the_published_day(write: Callable[..., Path], run: Callabl
 
 def test_bom_and_crlf_are_read(write: Callable[..., Path], run: Callable[..., Result], ledger: Path) -> None:
     write(b"\xef\xbb\xbf" + acled_csv([ROCKETS]).replace("\n", "\r\n").encode(), "acled.csv")
-    result = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
+    result = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv")
     assert result.exit_code == 0
-    assert result.stdout == ROCKETS_YAML
+    assert result.stdout == HEADER + ROCKETS_YAML
 
 
 def test_long_notes_are_trimmed_at_a_word(write: Callable[..., Path], run: Callable[..., Result],
                                           ledger: Path) -> None:
     notes = "SYNTHETIC: " + " ".join(f"word{i}" for i in range(300))
     write(acled_csv([ROCKETS | {"notes": notes}]), "acled.csv")
-    record = _records(run("-f", "incidents.yaml", "import", "acled", "acled.csv").stdout)[0]
+    record = _records(run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv").stdout)[0]
     summary = record["summary"]
     assert isinstance(summary, str)
     assert len(summary) <= 1000 and summary.endswith("\u2026")

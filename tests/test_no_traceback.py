@@ -40,7 +40,7 @@ WRITERS: list[list[str]] = [
     ["-f", "incidents.yaml", "trend"],
     ["-f", "incidents.yaml", "export", "--format", "csv"],
     ["-f", "incidents.yaml", "export", "--format", "json"],
-    ["-f", "incidents.yaml", "import", "acled", "acled.csv"],
+    ["-f", "incidents.yaml", "import", "acled", "acled.csv", "-o", "-"],
     ["-f", "incidents.yaml", "fmt", "--check", "unformatted.yaml"],
     ["schema"],
     ["--help"],

@@ -1,6 +1,7 @@
-"""The README's console examples are real output: each `$ iraqsec ...` in a
-```console block is run on the shipped ledger at 80 columns, from the top of
-the repository, and must print exactly what the README shows."""
+"""The console examples of the README and docs/data.md are real output: each
+`$ iraqsec ...` in a ```console block is run on the shipped ledger at 80
+columns, from the top of the repository, and must print exactly what the page
+shows."""
 
 from __future__ import annotations
 
@@ -14,14 +15,17 @@ from click.testing import CliRunner
 from conftest import REPO
 from iraqsec.cli import main
 
+PAGES = ("README.md", "docs/data.md")
+
 
 def examples() -> list[tuple[str, str]]:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
     out = []
-    for block in re.findall(r"```console\n(.*?)```", text, flags=re.S):
-        for part in re.split(r"^\$ ", block, flags=re.M)[1:]:
-            command, _, expected = part.partition("\n")
-            out.append((command, expected))
+    for page in PAGES:
+        text = (REPO / page).read_text(encoding="utf-8")
+        for block in re.findall(r"```console\n(.*?)```", text, flags=re.S):
+            for part in re.split(r"^\$ ", block, flags=re.M)[1:]:
+                command, _, expected = part.partition("\n")
+                out.append((command, expected))
     return out
 
 

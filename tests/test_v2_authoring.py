@@ -250,7 +250,7 @@ def test_acled_geo_precision_and_evidence(write: Callable[..., Path], run: Calla
 
     write(VALID)
     write(acled_csv([{**ROCKETS, "geo_precision": precision}]), "acled.csv")
-    result = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
+    result = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv")
     assert result.exit_code == 0, result.output
     assert f"  coordinates: [33.23, 44.38]\n  geo_precision: {expected}\n" in result.stdout
     assert "  evidence: reported\n" in result.stdout
@@ -261,7 +261,7 @@ def test_acled_unknown_geo_precision_is_left_unsaid(write: Callable[..., Path], 
 
     write(VALID)
     write(acled_csv([{**ROCKETS, "geo_precision": "7"}]), "acled.csv")
-    result = run("-f", "incidents.yaml", "import", "acled", "acled.csv")
+    result = run("-f", "incidents.yaml", "import", "acled", "-o", "-", "acled.csv")
     assert result.exit_code == 0, result.output
     assert "geo_precision" not in result.stdout.split("notes:")[0]
     assert "ACLED's geo_precision '7' is not one of 1, 2, 3" in " ".join(result.stdout.split())

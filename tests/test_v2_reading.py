@@ -39,13 +39,21 @@ def test_the_fixture_is_valid_with_one_ungraded_warning(cli: Callable[..., Resul
 
 def test_list_leaves_out_context_and_withdrawn_and_says_so(cli: Callable[..., Result]) -> None:
     assert cli("list").output == """\
-Id                                  Tactic   K  W  Target
-2020-08-16-babil-convoys-claimed    ied      0  ?  Supply convoys
-2020-08-20-baghdad-airport-rockets  rocket   0  2  Airport logistics area
-2020-09-anbar-base-attack           unknown  0  0  Air base
-2020-09-02-qadisiyyah-convoy-ied    ied      0  1  Trucks of a contractor
-2020-09-02-qadisiyyah-escort-ied    ied      0  0  The convoy's escort
-2020-09-05-baghdad-embassy-rocket   rocket   ?  ?  Embassy compound
+Each incident's id (for 'iraqsec show') is on the line below it; at 90 columns
+or more it has a column of its own.
+Date            Governorate  Tactic   K  W  Target
+2020-08-16..19  Babil        ied      0  ?  Supply convoys
+  2020-08-16-babil-convoys-claimed
+2020-08-20      Baghdad      rocket   0  2  Airport logistics area
+  2020-08-20-baghdad-airport-rockets
+2020-09-??      Anbar        unknown  0  0  Air base
+  2020-09-anbar-base-attack
+2020-09-02      Qadisiyyah   ied      0  1  Trucks of a contractor
+  2020-09-02-qadisiyyah-convoy-ied
+2020-09-02      Qadisiyyah   ied      0  0  The convoy's escort
+  2020-09-02-qadisiyyah-escort-ied
+2020-09-05      Baghdad      rocket   ?  ?  Embassy compound
+  2020-09-05-baghdad-embassy-rocket
 6 incidents (1 context record not shown: --scope all; 1 withdrawn record not
 shown: --include-withdrawn)
 """
@@ -277,6 +285,7 @@ baghdad-airport  Baghdad           airport  Baghdad      33.26, 44.23          1
 camp-taji        Camp Taji         base     Baghdad      33.52, 44.26          0
 diwaniyah-town   Diwaniyah         town     Qadisiyyah   31.99, 44.93          1
 3 places; at them: 2 incidents (1 context record not shown: --scope all)
+3 of 6 campaign records located (50.0%): 2 at a site, 1 by their own coordinates
 """
     rows = json.loads(cli("places", "--format", "json", "--scope", "all").stdout)
     assert [(r["id"], r["incidents"]) for r in rows] == [("baghdad-airport", 1), ("camp-taji", 1),
@@ -356,9 +365,9 @@ def test_geojson_governorate_fallback(cli: Callable[..., Result]) -> None:
     assert len(features) == 6
     assert {i: (f["geometry"]["coordinates"], f["properties"]["geo_precision"], f["properties"]["location"])
             for i, f in features.items() if f["properties"]["location"] == "governorate-capital"} == {
-        "2020-08-16-babil-convoys-claimed": ([44.42, 32.46], "governorate", "governorate-capital"),
-        "2020-09-anbar-base-attack": ([43.3, 33.42], "governorate", "governorate-capital"),
-        "2020-09-05-baghdad-embassy-rocket": ([44.4, 33.34], "governorate", "governorate-capital"),
+        "2020-08-16-babil-convoys-claimed": ([44.44, 32.48], "governorate", "governorate-capital"),
+        "2020-09-anbar-base-attack": ([43.3125, 33.4197], "governorate", "governorate-capital"),
+        "2020-09-05-baghdad-embassy-rocket": ([44.3615, 33.3128], "governorate", "governorate-capital"),
     }
     assert result.stderr == f"iraqsec: {LEFT_OUT}\n"
     misused = cli("export", "--format", "csv", "--governorate-fallback")

@@ -57,27 +57,41 @@ def needed(columns: Sequence[Column], gap: int) -> int:
     return sum(c.minimum() for c in columns) + gap * (len(columns) - 1)
 
 
+def widths(columns: Sequence[Column], width: int, gap: int = 2) -> list[int] | None:
+    """Each column's width in one table of `width`, or None when the columns
+    cannot fit without cutting a number or a header."""
+    if not columns or needed(columns, gap) > width:
+        return None
+    out = [c.minimum() for c in columns]
+    spare = width - needed(columns, gap)
+    for i, column in enumerate(columns):  # text columns widen towards their natural width
+        grow = min(spare, column.natural() - out[i])
+        out[i] += grow
+        spare -= grow
+    return out
+
+
+def table(columns: Sequence[Column], column_widths: Sequence[int], gap: int = 2, footer: bool = True,
+          rows: Sequence[int] | None = None, header: bool = True) -> Table:
+    """The columns at these widths, with all their rows or only `rows`
+    (tables drawn at the same widths line up with one another)."""
+    out = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", show_footer=footer,
+                show_header=header, padding=(0, 0, 0, gap), expand=False)
+    for column, w in zip(columns, column_widths, strict=True):
+        out.add_column(column.header, footer=column.footer, width=w, min_width=w, no_wrap=column.numeric,
+                       overflow="fold", justify=column.justify,  # type: ignore[arg-type]
+                       style=column.style)
+    count = max((len(c.cells) for c in columns), default=0)
+    for r in range(count) if rows is None else rows:
+        out.add_row(*(c.cells[r] if r < len(c.cells) else "" for c in columns))
+    return out
+
+
 def fit(columns: Sequence[Column], width: int, gap: int = 2, footer: bool = True) -> Table | None:
     """One table of these columns in `width`, or None when they cannot fit
     without cutting a number or a header."""
-    if not columns or needed(columns, gap) > width:
-        return None
-    widths = [c.minimum() for c in columns]
-    spare = width - needed(columns, gap)
-    for i, column in enumerate(columns):  # text columns widen towards their natural width
-        grow = min(spare, column.natural() - widths[i])
-        widths[i] += grow
-        spare -= grow
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", show_footer=footer,
-                  padding=(0, 0, 0, gap), expand=False)
-    for column, w in zip(columns, widths, strict=True):
-        table.add_column(column.header, footer=column.footer, width=w, min_width=w, no_wrap=column.numeric,
-                         overflow="fold", justify=column.justify,  # type: ignore[arg-type]
-                         style=column.style)
-    rows = max((len(c.cells) for c in columns), default=0)
-    for r in range(rows):
-        table.add_row(*(c.cells[r] if r < len(c.cells) else "" for c in columns))
-    return table
+    column_widths = widths(columns, width, gap)
+    return None if column_widths is None else table(columns, column_widths, gap, footer)
 
 
 def blocks(key: Column, body: Sequence[Column], width: int, gap: int = 1) -> list[Table] | None:

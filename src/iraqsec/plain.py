@@ -28,7 +28,7 @@ LIST_COLUMNS: dict[str, str] = {  # --columns name -> heading
     "wounded": "W", "claimed-by": "Claimed by", "attributed-to": "Attributed to", "evidence": "Evidence",
     "scope": "Scope", "site": "Site",
 }
-DEFAULT_LIST_COLUMNS: tuple[str, ...] = ("id", "tactic", "killed", "wounded", "target")
+DEFAULT_LIST_COLUMNS: tuple[str, ...] = ("id", "date", "governorate", "tactic", "killed", "wounded", "target")
 
 
 def shown_date(date: str, date_end: str | None = None) -> str:

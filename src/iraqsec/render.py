@@ -11,13 +11,15 @@ from typing import IO, Any
 
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .layout import Column, block_note, blocks, fit, needed, plain_text, record_note
+from .layout import Cell, Column, block_note, blocks, fit, needed, plain_text, record_note, widths
+from .layout import table as layout_table
 from .model import Incident, Source
 from .plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS, shown_date
-from .reports import EVIDENCE_ORDER, Measures, Pivot, Point, segments, sparkline
+from .reports import EVIDENCE_ORDER, PERIODS, Measures, Pivot, Point, segments, sparkline
 
 # A drawing chooses its layout for the width it is drawn at.
 Drawing = Callable[[int], list[RenderableType]]
@@ -79,7 +81,9 @@ def _list_cell(incident: Incident, name: str) -> Text | str:
 
 def incident_table(incidents: Sequence[Incident], names: Sequence[str] = DEFAULT_LIST_COLUMNS) -> Drawing:
     """The chosen columns; ids, dates and figures are never wrapped (an id
-    stays whole to copy into `show`), text wraps at spaces."""
+    stays whole to copy into `show`), text wraps at spaces.  When the table
+    fits only without its Id column, each incident's id is printed whole on
+    the line below its row; narrower still, one incident per entry."""
 
     def layout(width: int) -> list[RenderableType]:
         columns = [Column(LIST_COLUMNS[n], [_list_cell(i, n) for i in incidents], numeric=n not in _TEXT_COLUMNS,
@@ -87,17 +91,60 @@ def incident_table(incidents: Sequence[Incident], names: Sequence[str] = DEFAULT
         table = fit(columns, width, footer=False)
         if table is not None:
             return [table]
-        # one incident per entry: the first column on a line of its own, never wrapped
-        out: list[RenderableType] = [Text(record_note(width, "incident"), style="dim")]
-        for r in range(len(incidents)):
-            out.append(Whole(columns[0].cells[r]))
-            rest = Text("  ")
-            for column in columns[1:]:
-                rest.append(f"{plain_text(column.header)}: ", style="bold").append(column.cells[r]).append("  ")
-            out.append(rest)
-        return out
+        if "id" in names and len(names) > 1:
+            ids = columns[names.index("id")]
+            rest = [c for c in columns if c is not ids]
+            rest_widths = widths(rest, width)
+            if rest_widths is not None:
+                return _id_lines(rest, rest_widths, ids.cells, needed(columns, 2))
+        return entries(columns, width, "incident")
 
     return layout
+
+
+def _id_lines(columns: Sequence[Column], column_widths: Sequence[int], ids: Sequence[Cell],
+              full: int) -> list[RenderableType]:
+    """The table without its Id column, each row followed by its id on a
+    line of its own (indented, never wrapped), all rows at the same widths."""
+    out: list[RenderableType] = [Text(f"Each incident's id (for 'iraqsec show') is on the line below it; at {full} "
+                                      "columns or more it has a column of its own.", style="dim")]
+    for r, ident in enumerate(ids):
+        out.append(layout_table(columns, column_widths, footer=False, rows=[r], header=r == 0))
+        out.append(Whole(Text.assemble("  ", ident)))
+    return out
+
+
+def table_or_entries(columns: Sequence[Column], width: int, noun: str) -> list[RenderableType]:
+    """The columns as one table when they fit the width, else as entries."""
+    table = fit(columns, width, footer=False)
+    return [table] if table is not None else entries(columns, width, noun)
+
+
+def entries(columns: Sequence[Column], width: int, noun: str) -> list[RenderableType]:
+    """One `noun` per entry (and a line saying so): the first column (an
+    id) on a line of its own, never wrapped, then `Header: value` pairs."""
+    out: list[RenderableType] = [Text(record_note(width, noun), style="dim")]
+    for r in range(len(columns[0].cells)):
+        out.append(Whole(columns[0].cells[r]))
+        pairs = [Text.assemble((f"{plain_text(c.header)}: ", "bold"), c.cells[r]) for c in columns[1:]]
+        out += _packed(pairs, width)
+    return out
+
+
+def _packed(pairs: Sequence[Text], width: int) -> list[RenderableType]:
+    """`Header: value` pairs packed into lines indented by two, a pair never
+    split across two lines when it fits on one (a longer one, ledger text,
+    wraps at its spaces, indented too)."""
+    lines: list[RenderableType] = []
+    line = Text("")
+    for pair in pairs:
+        if line.plain and cell_len(f"  {line.plain}  {pair.plain}") > width:
+            lines.append(Padding(line, (0, 0, 0, 2)))
+            line = Text("")
+        line = line.append("  ").append(pair) if line.plain else pair.copy()
+    if line.plain:
+        lines.append(Padding(line, (0, 0, 0, 2)))
+    return lines
 
 
 # --- one incident ----------------------------------------------------------
@@ -192,14 +239,20 @@ def _records(title: Sequence[Text], measures: Sequence[tuple[str, Any]], width: 
     return out
 
 
+def _group_label(row: dict[str, Any], field: str, partial: frozenset[str]) -> Text:
+    """A row's value of `field`; a partial period marked *."""
+    return label(_marked(row[field], partial) if field in PERIODS else row[field], field)
+
+
 def summary_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], headers: Sequence[str],
-                  total: Measures) -> Drawing:
+                  total: Measures, partial: frozenset[str] = frozenset()) -> Drawing:
     """One row per group; the footer counts each incident once (an incident
     naming two actors appears in two rows).  Too narrow for the table: one
     entry per group."""
 
     def layout(width: int) -> list[RenderableType]:
-        columns = [Column(h, [label(r[f], f) for r in rows], footer="Total" if i == 0 else "", numeric=False,
+        columns = [Column(h, [_group_label(r, f, partial) for r in rows],
+                          footer="Total" if i == 0 else "", numeric=False,
                           justify="left") for i, (f, h) in enumerate(zip(fields, headers, strict=True))]
         for header, key in zip(_MEASURE_HEADERS, MEASURE_KEYS, strict=True):
             columns.append(Column(header, [str(r[key]) for r in rows], footer=str(getattr(total, key))))
@@ -213,7 +266,7 @@ def summary_table(rows: Sequence[dict[str, Any]], fields: Sequence[str], headers
             return [table, Text(_SHORT_NOTE, style="dim")]
         out: list[RenderableType] = [Text(record_note(width), style="dim")]
         for r in rows:
-            out += _records([label(r[f], f) for f in fields], [(h, r[k]) for h, k in zip(
+            out += _records([_group_label(r, f, partial) for f in fields], [(h, r[k]) for h, k in zip(
                 _MEASURE_HEADERS, MEASURE_KEYS, strict=True)], width)
         out += _records([Text("Total")], [(h, getattr(total, k)) for h, k in zip(
             _MEASURE_HEADERS, MEASURE_KEYS, strict=True)], width)
@@ -229,9 +282,14 @@ MEASURE_KEYS = ("incidents", "killed", "wounded", "unreported")
 _PIVOT_TOTALS = (("All", "incidents"), ("K", "killed"), ("W", "wounded"), ("?", "unreported"))
 
 
+def _marked(label: str, partial: frozenset[str] | set[str]) -> str:
+    """A period label, marked * when the period is partial."""
+    return f"{label}*" if label in partial else label
+
+
 def _pivot_columns(p: Pivot) -> tuple[Column, list[Column]]:
-    """Months as rows, values as columns, then the months' totals."""
-    key = Column("Month", list(p.months), footer="Total", justify="left")
+    """Periods as rows, values as columns, then the periods' totals."""
+    key = Column(p.period.capitalize(), [_marked(m, p.partial) for m in p.months], footer="Total", justify="left")
     body = [Column(label(c, p.field), [str(p.cells.get((m, c), "")) or "·" for m in p.months],
                    footer=str(p.column_totals[c])) for c in p.columns]
     for header, attr in _PIVOT_TOTALS:
@@ -250,7 +308,7 @@ def _transposed_columns(p: Pivot, header: str) -> tuple[Column, list[Column]]:
     for m in p.months:
         cells = [str(p.cells.get((m, c), "")) or "·" for c in p.columns]
         cells += [str(getattr(p.row_totals[m], attr)) for _, attr in _PIVOT_TOTALS]
-        body.append(Column(m, cells))
+        body.append(Column(_marked(m, p.partial), cells))
     body.append(Column("Total", [str(p.column_totals[c]) for c in p.columns]
                        + [str(getattr(p.total, attr)) for _, attr in _PIVOT_TOTALS], style="bold"))
     return key, body
@@ -270,21 +328,21 @@ def pivot_table(p: Pivot, header: str) -> Drawing:
         tkey, tbody = _transposed_columns(p, header)
         table = fit([tkey, *tbody], width, gap=1, footer=False)
         if table is not None:
-            return [Text(f"Transposed to fit {width} columns: {header.lower()} as rows, months as columns.",
+            return [Text(f"Transposed to fit {width} columns: {header.lower()} as rows, {p.period}s as columns.",
                          style="dim"), table]
         normal = blocks(key, body, width)
         transposed = blocks(tkey, tbody, width)
         if transposed is not None and (normal is None or len(transposed) < len(normal)):
             for t in transposed:
                 t.show_footer = False
-            note = block_note(len(transposed), width, header) + " Transposed: months as columns."
+            note = block_note(len(transposed), width, header) + f" Transposed: {p.period}s as columns."
             return [Text(note, style="dim"), *_spaced(transposed)]
         if normal is not None:
-            return [Text(block_note(len(normal), width, "Month"), style="dim"), *_spaced(normal)]
+            return [Text(block_note(len(normal), width, p.period.capitalize()), style="dim"), *_spaced(normal)]
         out: list[RenderableType] = [Text(record_note(width), style="dim")]
         for r, month in enumerate(p.months):
             pairs = [(plain_text(c.header), c.cells[r]) for c in body if c.cells[r] != "·"]
-            out += _records([Text(month)], pairs, width)
+            out += _records([Text(_marked(month, p.partial))], pairs, width)
         out += _records([Text("Total")], [(plain_text(c.header), c.footer) for c in body], width)
         return out
 
@@ -342,14 +400,19 @@ def _bar(point: Point, top: int, bar_width: int) -> Text:
     return bar
 
 
-def trend_table(points: Sequence[Point]) -> Drawing:
-    """One bar per month scaled to the width left after the numbers, in
-    segments by evidence grade; too narrow for bars, one line per month."""
+def period_label(point: Point) -> str:
+    """A period as shown: a partial one (see reports.partial_note) marked *."""
+    return f"{point.month}*" if point.partial else point.month
+
+
+def trend_table(points: Sequence[Point], period: str = "month") -> Drawing:
+    """One bar per period scaled to the width left after the numbers, in
+    segments by evidence grade; too narrow for bars, one line per period."""
 
     def layout(width: int) -> list[RenderableType]:
         top = max((p.incidents for p in points), default=0)
         digits = len(str(top))
-        fixed = [Column("Month", [p.month for p in points], justify="left"),
+        fixed = [Column(period.capitalize(), [period_label(p) for p in points], justify="left"),
                  Column("K", [str(p.killed) for p in points]), Column("W", [str(p.wounded) for p in points]),
                  Column("Change", [_change(p) for p in points]),
                  Column("", [Text(*SIGNALS[p.signal]) if p.signal else "" for p in points], justify="left")]
@@ -358,7 +421,7 @@ def trend_table(points: Sequence[Point]) -> Drawing:
             out: list[RenderableType] = [Text(record_note(width), style="dim")]
             for p in points:
                 noun = "incident" if p.incidents == 1 else "incidents"
-                line = Text(f"{p.month}  {p.incidents} {noun}  K {p.killed}  W {p.wounded}")
+                line = Text(f"{period_label(p)}  {p.incidents} {noun}  K {p.killed}  W {p.wounded}")
                 line.append(f"  {_change(p)}" if p.change is not None else "")
                 if p.signal:
                     line.append("  ").append(Text(*SIGNALS[p.signal]))
@@ -372,7 +435,11 @@ def trend_table(points: Sequence[Point]) -> Drawing:
     return layout
 
 
-def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: str, field: str = "") -> Drawing:
+def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: str, field: str = "",
+                    period: str = "month") -> Drawing:
+    """One sparkline per value, one character per period of `months` (their
+    labels), with its total and its peak period."""
+
     def layout(width: int) -> list[RenderableType]:
         span = f"{months[0]} .. {months[-1]}" if months else ""
         peaks = []
@@ -386,7 +453,8 @@ def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: s
         table = fit(columns, width, footer=False)
         if table is not None:
             return [table]
-        out: list[RenderableType] = [Text(record_note(width), style="dim"), Text(f"Months: {span}")]
+        out: list[RenderableType] = [Text(record_note(width), style="dim"),
+                                     Text(f"{period.capitalize()}s: {span}")]
         for r, value in enumerate(rows):
             out += _records([label(value, field)], [("Total", columns[2].cells[r]), ("Peak", peaks[r])], width)
             out.append(Text(f"  {columns[1].cells[r]}"))
@@ -395,16 +463,21 @@ def sparkline_table(rows: dict[Any, list[int]], months: Sequence[str], header: s
     return layout
 
 
-def places_table(rows: Sequence[dict[str, Any]]) -> Table:
-    """The gazetteer: one row per place, with its incident count."""
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    table.add_column("Id", overflow="fold")
-    table.add_column("Name", overflow="fold", ratio=1)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Governorate", no_wrap=True)
-    table.add_column("Lat, lon", no_wrap=True)
-    table.add_column("Incidents", justify="right", no_wrap=True)
-    for row in rows:
-        table.add_row(safe(row["id"]), safe(row["name"]), row["kind"], row["governorate"],
-                      f"{row['latitude']}, {row['longitude']}", str(row["incidents"]))
-    return table
+def places_table(rows: Sequence[dict[str, Any]]) -> Drawing:
+    """The gazetteer: one row per place, with its incident count; ids and
+    figures never wrapped, names wrapped at spaces; too narrow, one place
+    per entry."""
+
+    def layout(width: int) -> list[RenderableType]:
+        cells: list[tuple[str, Sequence[Cell], bool, str]] = [
+            ("Id", [safe(r["id"]) for r in rows], True, "left"),
+            ("Name", [safe(r["name"]) for r in rows], False, "left"),
+            ("Kind", [safe(r["kind"]) for r in rows], True, "left"),
+            ("Governorate", [safe(r["governorate"]) for r in rows], True, "left"),
+            ("Lat, lon", [f"{r['latitude']}, {r['longitude']}" for r in rows], True, "left"),
+            ("Incidents", [str(r["incidents"]) for r in rows], True, "right"),
+        ]
+        columns = [Column(h, c, numeric=n, justify=j) for h, c, n, j in cells]
+        return table_or_entries(columns, width, "place")
+
+    return layout

@@ -147,31 +147,35 @@ def governorate_aliases() -> dict[str, str]:
     return out
 
 
-# The capital of each governorate, [lat, lon] of its city centre rounded to
-# two decimals (about 1 km): where `export --format geojson
-# --governorate-fallback` puts a record known only to its governorate, as
-# ACLED does for its lowest precision.  Positions as GeoNames gives them.
+# The capital of each governorate, [lat, lon] of its centre as read from the
+# page cited beside it: where `export --format geojson --governorate-fallback`
+# puts a record known only to its governorate, as ACLED does for its lowest
+# precision.  Where `data/places.yaml` has an entry for the capital, the point
+# is that entry's (its sources are listed there); the rest were read from the
+# encyclopaedia pages named here.  docs/interop.md tabulates the same sources.
 GOVERNORATE_CAPITALS: Mapping[str, tuple[str, tuple[float, float]]] = MappingProxyType(
     {
-        "Anbar": ("Ramadi", (33.42, 43.30)),
-        "Babil": ("Hillah", (32.46, 44.42)),
-        "Baghdad": ("Baghdad", (33.34, 44.40)),
-        "Basra": ("Basra", (30.51, 47.78)),
-        "Dhi Qar": ("Nasiriyah", (31.06, 46.26)),
-        "Diyala": ("Baqubah", (33.75, 44.64)),
-        "Duhok": ("Duhok", (36.87, 42.99)),
-        "Erbil": ("Erbil", (36.19, 44.01)),
-        "Halabja": ("Halabja", (35.18, 45.99)),
-        "Karbala": ("Karbala", (32.62, 44.02)),
-        "Kirkuk": ("Kirkuk", (35.47, 44.39)),
-        "Maysan": ("Amarah", (31.84, 47.14)),
-        "Muthanna": ("Samawah", (31.33, 45.28)),
-        "Najaf": ("Najaf", (32.03, 44.35)),
-        "Nineveh": ("Mosul", (36.34, 43.12)),
-        "Qadisiyyah": ("Diwaniyah", (31.99, 44.93)),
-        "Salah al-Din": ("Tikrit", (34.62, 43.68)),
-        "Sulaymaniyah": ("Sulaymaniyah", (35.56, 45.43)),
-        "Wasit": ("Kut", (32.51, 45.82)),
+        "Anbar": ("Ramadi", (33.4197, 43.3125)),  # places.yaml `ramadi`
+        "Babil": ("Hillah", (32.48, 44.44)),  # places.yaml `hillah`
+        "Baghdad": ("Baghdad", (33.3128, 44.3615)),  # places.yaml `baghdad`
+        "Basra": ("Basra", (30.515, 47.81)),  # places.yaml `basra`
+        "Dhi Qar": ("Nasiriyah", (31.05, 46.266667)),  # places.yaml `nasiriyah`
+        # https://wiki.charlieakan.net/content/wikipedia_en_simple_all_nopic_2025-09/Baqubah
+        "Diyala": ("Baqubah", (33.750, 44.633)),
+        "Duhok": ("Duhok", (36.867, 43.000)),  # https://en.wikipedia.org/wiki/Dohuk
+        "Erbil": ("Erbil", (36.183, 44.017)),  # places.yaml `erbil-city`
+        "Halabja": ("Halabja", (35.179631, 45.987825)),  # http://it.wikipedia.org/wiki/Halabja
+        "Karbala": ("Karbala", (32.616667, 44.033333)),  # places.yaml `karbala`
+        "Kirkuk": ("Kirkuk", (35.47, 44.3958)),  # places.yaml `kirkuk`
+        "Maysan": ("Amarah", (31.8333, 47.15)),  # places.yaml `amarah`
+        "Muthanna": ("Samawah", (31.317, 45.283)),  # places.yaml `samawah`
+        "Najaf": ("Najaf", (32.0, 44.333333)),  # places.yaml `najaf`
+        "Nineveh": ("Mosul", (36.34, 43.13)),  # http://piglix.com/piglix/Al-Mosul
+        "Qadisiyyah": ("Diwaniyah", (31.9891, 44.9247)),  # places.yaml `diwaniyah`
+        "Salah al-Din": ("Tikrit", (34.61, 43.68)),  # places.yaml `tikrit`
+        # https://simple.m.wikipedia.org/wiki/Sulaymaniyah
+        "Sulaymaniyah": ("Sulaymaniyah", (35.55722, 45.43556)),
+        "Wasit": ("Kut", (32.505556, 45.824722)),  # places.yaml `kut`
     }
 )
 

@@ -82,7 +82,8 @@ class LazyGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, ledgers: tuple[str, ...], no_cache: bool) -> None:
     """A sourced ledger of attacks on US forces, diplomatic missions and
-    contractors in Iraq, 2019-2020."""
+    contractors in Iraq, and the strikes that answered them, October 2019 to
+    December 2024."""
     ctx.obj = {"ledgers": ledgers, "cache": not no_cache}
     from .. import progress  # bars on stderr when it is a terminal; `--format json` turns them off
 

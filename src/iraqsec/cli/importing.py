@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import click
@@ -13,7 +14,7 @@ from ..outputs import Output
 from ..writer import atomic_write, dump_records, locked
 from .common import MAX_SHOWN_ERRORS, UsageFailure, ledger_paths, load_ledger, save
 from .guard import shorten_runs
-from .output_paths import output_option
+from .output_paths import checked, output_option
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -23,32 +24,61 @@ def import_() -> None:
     """Import incidents from other datasets."""
 
 
+REVIEW_FILE = "acled-review.yaml"  # the default output; the project's .gitignore ignores it
+TERMS = ("ACLED's terms of use forbid redistributing its data or building a dataset that substitutes "
+         "for it")
+
+
+def review_header(csv_name: str) -> str:
+    """The comment that heads every review file: where the records come from
+    and what ACLED's terms allow."""
+    text = (f"Records derived from ACLED data ({_safe(csv_name)}) by 'iraqsec import acled', for your own "
+            f"review. {TERMS}: do not commit these records to a public ledger or publish them. Their "
+            "summaries are ACLED's wording: grade, rewrite and source each record from the reports "
+            "themselves first (docs/interop.md, \"ACLED's terms\").")
+    return "".join(f"# {line}\n" for line in textwrap.wrap(text, 76, break_long_words=False,
+                                                            break_on_hyphens=False))
+
+
 @import_.command("acled")
 @click.argument("csv_file", metavar="CSV", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--country", default="Iraq", show_default=True, help="Keep the rows of this ACLED country.")
 @click.option("--all-types", is_flag=True,
               help="Keep every event type; by default only Battles, Explosions/Remote violence and "
                    "Violence against civilians.")
-@output_option("Write the new records to this regular file (atomically; a link is followed) instead of standard "
-               "output; - is standard output.", ledger_hint="; use --append to add to it")
-@click.option("--force", is_flag=True, help="With -o: replace the file if it exists.")
+@output_option(f"Write the review file to this regular file (atomically; a link is followed) instead of "
+               f"./{REVIEW_FILE}; - is standard output.", ledger_hint="; use --append to add to it")
+@click.option("--force", is_flag=True, help="Replace the review file if it exists.")
 @click.option("--append", is_flag=True,
               help="Add the new records to the ledger file 'iraqsec add' writes to (the first -f file), "
-                   "in date order, under its lock.")
+                   "in date order, under its lock, instead of writing a review file. They derive from "
+                   "ACLED data: do not publish that ledger unless ACLED's terms allow it.")
 @click.pass_context
 def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, output: Output | None, force: bool,
            append: bool) -> None:
-    """Import the events of an ACLED CSV export as ledger records.
+    """Import the events of an ACLED CSV export as ledger records, into a
+    review file for your own use.
+
+    ACLED's terms of use forbid redistributing its data or building a
+    dataset that substitutes for it.  So by default the records go to a
+    review file, ./acled-review.yaml (git-ignored in this project; -o PATH
+    for another, - for standard output), headed by a comment saying where
+    they come from; never into the ledger.  --append adds them to the
+    ledger only when asked, with a warning: keep such a ledger private
+    unless your ACLED licence allows more.
 
     Events already in the ledger in force (by id, or by their acled-... tag)
     are skipped, so importing the same file twice adds nothing the second
-    time.  The mapping rules are in docs/interop.md."""
+    time.  The mapping rules and the terms are in docs/interop.md."""
     if output is not None and append:
-        raise UsageFailure("-o and --append exclude each other: write to a file or append to the ledger")
-    if force and output is None:
-        raise UsageFailure("--force applies with -o only")
-    if output is not None and output.target is not None and output.target.exists() and not force:
-        raise UsageFailure(f"{output} exists; give --force to replace it, or --append to add to the ledger")
+        raise UsageFailure("-o and --append exclude each other: write a review file or append to the ledger")
+    if force and append:
+        raise UsageFailure("--force replaces a review file; it does not apply with --append")
+    review = None if append else output or checked(ctx, "the review file", REVIEW_FILE,
+                                                   ledger_hint="; give -o PATH, or --append to add to it")
+    if review is not None and review.target is not None and review.target.exists() and not force:
+        raise UsageFailure(f"{review} exists; give --force to replace it, -o PATH for another review file, "
+                           "or --append to add to the ledger")
     conversion = _convert(csv_file, country, all_types)
     shown = str(csv_file)
     for problem in conversion.rejected:
@@ -56,14 +86,20 @@ def acled_(ctx: click.Context, csv_file: Path, country: str, all_types: bool, ou
     if append:
         fresh, known, target = _append(ctx, conversion.incidents)
         _report(shown, conversion, len(fresh), known, country, f"added in date order to {target}")
+        if fresh:
+            click.echo(f"iraqsec: warning: {target} now holds records derived from ACLED data. {TERMS}: do not "
+                       "commit or publish this ledger unless your ACLED licence allows it (docs/interop.md).",
+                       err=True)
         return
     ledger = load_ledger(ledger_paths(ctx))
     fresh, known = acled.new_incidents(conversion.incidents, ledger.incidents)
-    text = dump_records(fresh)
-    output = output or Output("-", None)
-    save(output, text.encode("utf-8"))  # UTF-8 whatever the terminal's encoding
-    where = f"written to {output}"
-    _report(shown, conversion, len(fresh), known, country, where)
+    if review is None:  # never: without --append there is a review file
+        return
+    text = review_header(shown) + dump_records(fresh)
+    save(review, text.encode("utf-8"))  # UTF-8 whatever the terminal's encoding
+    _report(shown, conversion, len(fresh), known, country, f"written to {review}")
+    click.echo("iraqsec: they derive from ACLED data: for your own review, not for a public ledger "
+               "(ACLED's terms; docs/interop.md)", err=True)
 
 
 def _safe(message: str) -> str:

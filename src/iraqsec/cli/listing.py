@@ -54,8 +54,10 @@ def list_(ctx: click.Context, filters: Filters, fmt: str, limit: int | None, col
     In the table, Id is what 'iraqsec show' takes, K and W are the reported
     killed and wounded (? = not reported), a date like 2020-09-?? is known
     only to the month and one like 2020-08-16..19 lies somewhere in that
-    span.  Ids and figures are never wrapped or cut; a table too wide for
-    the terminal lists one incident per entry.  Context and withdrawn
+    span.  Ids and figures are never wrapped or cut: when the Id column
+    does not fit the terminal (80 columns, or a pipe), each id is printed
+    whole on the line below its row, and the first line says so; narrower
+    still, one incident per entry.  Context and withdrawn
     records are left out unless --scope / --include-withdrawn ask for them;
     the count line says how many."""
     ledger, filters, chosen = selected(ctx, filters)

@@ -239,3 +239,14 @@ def save_options(func: Callable[..., Any]) -> Callable[..., Any]:
     from .output_paths import save_options as checked_save_options  # here: it imports this module's users
 
     return checked_save_options(func)
+
+
+def period_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--period month|quarter|year`: how a report groups its months (the
+    command receives `period`).  Month is the default, whatever the span: an
+    explicit default never surprises; a long monthly report suggests quarter."""
+    from ..reports import PERIODS  # here: reports are only needed by the commands that report
+
+    return click.option("--period", type=click.Choice(list(PERIODS)), default="month", show_default=True,
+                        help="Group months into quarters (2020-Q3) or years (2020); a period only partly "
+                             "in the range is marked *.")(func)

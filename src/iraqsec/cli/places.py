@@ -6,26 +6,35 @@ import click
 
 from .. import plain
 from ..query import Filters, left_out
-from ..reports import place_rows
-from .common import count_line, draw, emit, note_left_out, open_ledger
-from .options import output_format, view_options
+from ..reports import located, place_rows
+from .common import count_line, draw, emit, note_left_out, selected
+from .options import filter_options, output_format
+
+# What the located line calls the records of each --scope.
+_SCOPE_NOUNS = {"campaign": "campaign records", "context": "context records", "all": "records"}
 
 
 @click.command()
-@view_options
+@filter_options
 @output_format("table", "json", "csv")
 @click.pass_context
 def places(ctx: click.Context, filters: Filters, fmt: str) -> None:
     """List the places of places.yaml and how many incidents name each as
-    their site (campaign records not withdrawn, unless --scope or
-    --include-withdrawn say otherwise)."""
-    ledger = open_ledger(ctx)
+    their site, then how many of the selected records a map can place: at
+    a site, or by their own coordinates.
+
+    The filters select the incidents counted (campaign records not
+    withdrawn, unless --scope or --include-withdrawn say otherwise); every
+    place is listed.  Ids are never wrapped: a table too wide for the
+    terminal lists one place per entry."""
+    ledger, filters, chosen = selected(ctx, filters)
     if ledger.places is None:
         click.echo("iraqsec: no places.yaml beside the ledger; 'docs/codebook.md' says how to write one", err=True)
         return
-    sited = [r for r in ledger.facts() or ledger.incidents if r.site is not None]
-    rows = place_rows(ledger.places.places, [r for r in sited if filters.matches(r)])
-    left = left_out(sited, filters)
+    rows = place_rows(ledger.places.places, chosen)
+    left = left_out([r for r in ledger.incidents if r.site is not None], filters)  # what the count at places owes
+    noun = _SCOPE_NOUNS[filters.scope] + (" (withdrawn included)" if filters.include_withdrawn else "")
+    share = located(chosen).line(noun)
     if fmt == "json":
         note_left_out(left)
         emit(plain.rows_to_json(rows))
@@ -37,8 +46,10 @@ def places(ctx: click.Context, filters: Filters, fmt: str) -> None:
         from ..render import places_table  # here: rich only for drawings
 
         total = sum(r["incidents"] for r in rows)
-        noun = "place" if len(rows) == 1 else "places"
-        draw([places_table(rows), f"{len(rows):,} {noun}; at them: {count_line(total, left)}"])
+        places_noun = "place" if len(rows) == 1 else "places"
+        draw([places_table(rows), f"{len(rows):,} {places_noun}; at them: {count_line(total, left)}", share])
+        return
+    click.echo(f"iraqsec: {share}", err=True)
 
 
 def _cell(value: object) -> object:

@@ -8,19 +8,30 @@ from rich.text import Text
 from .. import plain
 from ..outputs import Output
 from ..query import Filters
-from ..reports import FIELDS, MEASURES, MULTI_NOTES, Measures, pivot, report_months, summary_rows
-from .common import draw, emit, note_left_out, omitted, selected_records
-from .options import filter_options, output_format, save_options
+from ..reports import (
+    FIELDS,
+    MEASURES,
+    MULTI_NOTES,
+    Measures,
+    partial_periods,
+    period_notes,
+    pivot,
+    report_months,
+    summary_rows,
+)
+from .common import UsageFailure, draw, emit, note_left_out, omitted, selected_records
+from .options import filter_options, output_format, period_option, save_options
 
 
 @click.command()
 @filter_options
 @click.option("--by", "by", multiple=True, required=True, type=click.Choice(list(FIELDS)),
               help="Group by this field (once or twice).")
+@period_option
 @output_format("table", "json", "csv", "markdown")
 @save_options
 @click.pass_context
-def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
+def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], period: str, fmt: str,
             save_svg: Output | None, save_html: Output | None) -> None:
     """Incidents, killed and wounded by month, tactic, target type,
     governorate, claiming group, blamed actor, actor, target country,
@@ -35,18 +46,29 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
     other field the table is a pivot: months as rows, the other field's
     values as columns, every month shown.  A table too wide for the
     terminal is split into blocks of columns, transposed or listed one
-    group per entry, and says so; no figure is ever cut."""
+    group per entry, and says so; no figure is ever cut.
+
+    --period quarter or year groups the months of --by month into quarters
+    (2020-Q3) or years (2020); the JSON and CSV rows are then keyed
+    `quarter` or `year`.  A period only partly inside the range is marked
+    *.  Over more than 36 months a monthly table suggests --period
+    quarter."""
     if len(by) > 2 or len(set(by)) != len(by):
         raise click.UsageError("give --by once or twice, with different fields")
+    if period != "month" and "month" not in by:
+        raise UsageFailure(f"--period {period} groups the months of --by month; add --by month")
     ledger, filters, chosen = selected_records(ctx, filters)
     left = omitted(ledger, filters)
     fields = [FIELDS[b] for b in by]
     months = report_months(filters, chosen)
-    rows = summary_rows(chosen, fields, months)
-    headers = [b.replace("-", " ").capitalize() for b in by]
+    rows = summary_rows(chosen, fields, months, period)
+    fields = [period if f == "month" else f for f in fields]  # the rows' keys
+    headers = [period.capitalize() if b == "month" else b.replace("-", " ").capitalize() for b in by]
     if fmt != "table":
         note_left_out(left)
-    notes = [f"({left.note()})"] if left.note() else []
+    notes: list[str | Text] = [f"({left.note()})"] if left.note() else []
+    if "month" in by:
+        notes = [*(Text(n) for n in period_notes(months, period)), *notes]
     if fmt == "json":
         emit(plain.rows_to_json(rows))
     elif fmt == "csv":
@@ -56,11 +78,11 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
         header = [*headers, "Incidents", "Killed", "Wounded", "Unreported"]
         body = ([("(none)" if r[f] is None else r[f]) for f in fields] + [r[k] for k in MEASURES] for r in rows)
         emit(plain.rows_to_markdown(header, body, numeric_from=len(fields)))
-    elif len(fields) == 2 and "month" in fields:
+    elif len(fields) == 2 and period in fields:
         from ..render import pivot_table  # here: rich only for drawings
 
-        other = fields[1] if fields[0] == "month" else fields[0]
-        table = pivot_table(pivot(chosen, other, months), headers[fields.index(other)])
+        other = fields[1] if fields[0] == period else fields[0]
+        table = pivot_table(pivot(chosen, other, months, period), headers[fields.index(other)])
         draw([table, *_notes(fields), *notes], save_svg, save_html, "iraqsec summary")
     else:
         from ..render import summary_table
@@ -68,8 +90,9 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], fmt: str,
         total = Measures()
         for incident in chosen:
             total.add(incident)
-        draw([summary_table(rows, fields, headers, total), *_notes(fields), *notes], save_svg, save_html,
-             "iraqsec summary")
+        partial = frozenset(partial_periods(months, period)) if "month" in by else frozenset()
+        draw([summary_table(rows, fields, headers, total, partial), *_notes(fields), *notes], save_svg,
+             save_html, "iraqsec summary")
 
 
 def _notes(fields: list[str]) -> list[Text]:
