@@ -231,6 +231,7 @@ def run_layout(size: int, layout: str, out: Path) -> list[Row]:
         ("list --month (warm)", list_cmd, False),
         ("summary month x tactic (warm)", [*exe, "summary", "--by", "month", "--by", "tactic", "--format", "json"],
          False),
+        ("report -o (warm)", [*exe, "report", "-o", str(out / f"report-{layout}-{size}.html")], False),
         ("show ID (warm)", [*exe, "show", f"syn-{size // 2:06d}"], False),
         ("list --search TEXT (warm)", [*exe, "list", "--search", f" {size // 3}", "--format", "json"], False),
         ("fmt (a copy of the file)", [*exe, "fmt", str(copy)], False),

@@ -213,3 +213,21 @@ def compare(files: Sequence[tuple[Path, str]], actor_files: Sequence[tuple[Path,
     for path, shown in [*files, *actor_files]:
         out[shown] = compare_file(path, shown, ref, roots)
     return Changes(out, {shown for _, shown in actor_files})
+
+
+def revision(paths: Sequence[Path]) -> str | None:
+    """The git commit the ledger files are at (short form), with
+    "+uncommitted" when any differs from it; None outside a repository or
+    without git."""
+    if not paths:
+        return None
+    try:
+        root = repo_root(paths[0].resolve().parent, str(paths[0]))
+        head = _git(root, "rev-parse", "--short=12", "HEAD")
+        if head.returncode != 0:
+            return None
+        dirty = _git(root, "status", "--porcelain", "--", *(str(p.resolve()) for p in paths))
+    except GitError:
+        return None
+    commit = head.stdout.decode("ascii", "replace").strip()
+    return f"{commit}+uncommitted" if dirty.returncode == 0 and dirty.stdout.strip() else commit

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "places": ("iraqsec.cli.places", "places", "List the places of places.yaml and the incidents at each."),
     "summary": ("iraqsec.cli.summary", "summary", "Incidents and casualties grouped by one or two fields."),
     "trend": ("iraqsec.cli.trend", "trend", "Monthly trend drawn in the terminal."),
+    "report": ("iraqsec.cli.report", "report", "Write the selected incidents as one self-contained HTML page."),
     "export": ("iraqsec.cli.export", "export", "Export incidents as csv, json, ndjson, geojson, sqlite or markdown."),
     "import": ("iraqsec.cli.importing", "import_", "Import incidents from other datasets (ACLED)."),
     "schema": ("iraqsec.cli.schema", "schema", "Print the JSON Schema of a ledger file."),
