@@ -46,8 +46,8 @@ def _sentence(rng: random.Random, n: int) -> str:
 
 
 def _incident(i: int, rng: random.Random) -> Any:
-    from iraqsec import vocab
-    from iraqsec.model import Incident
+    from iraqsec.record import vocab
+    from iraqsec.record.model import Incident
 
     tactics, targets, govs = list(vocab.TACTICS), list(vocab.TARGET_TYPES), list(vocab.GOVERNORATES)
     # A mixed-radix walk over (month, day, governorate, tactic, target type):
@@ -102,7 +102,7 @@ def ledger(size: int, out: Path, layout: str) -> Path:
 
 
 def write(size: int, path: Path, layout: str) -> None:
-    from iraqsec.writer import dump_records
+    from iraqsec.writing.writer import dump_records
 
     header = HEADER.format(v=GENERATOR_VERSION, n=size, layout=layout)
     rng = random.Random(size)
@@ -119,7 +119,7 @@ def _block_record(incident: Any) -> str:
     empty, the summary as a `>-` folded
     block, lists at their key's indentation, single-quoted source titles,
     `|-` notes, a comment after the place."""
-    from iraqsec.writer import record_fields, scalar
+    from iraqsec.writing.writer import record_fields, scalar
 
     out = []
     for key, value in record_fields(incident).items():

@@ -9,8 +9,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from iraqsec import vocab
-from iraqsec.model import ID_RE, TAG_RE, Incident
+from iraqsec.record import vocab
+from iraqsec.record.model import ID_RE, TAG_RE, Incident
 
 # Characters YAML treats specially somewhere, and a few unicode ones.
 AWKWARD = list(":#'\"[]{},-&*!|>%@`?\\ ") + ["- ", ": ", " #", "---", "...", "é", "ق", "😀", "\u00a0", "\u200b",

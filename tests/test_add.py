@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from authoring_support import ACTORS, as_yaml, record, run, write_ledger
-from iraqsec import authoring
+from iraqsec.writing import authoring
 
 NEW = record("2020-09-07-basra-safwan-ied", date="2020-09-07", governorate="Basra", place="Safwan",
              tactic="ied", target_type="logistics-convoy", target="A supply convoy", target_country=None,

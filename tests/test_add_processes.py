@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from authoring_support import record, spawn, subprocess_env, write_ledger
-from iraqsec.ledger import load
-from iraqsec.writer import PAUSE_ENV
+from iraqsec.reading.ledger import load
+from iraqsec.writing.writer import PAUSE_ENV
 
 
 def test_twenty_concurrent_adds_all_land(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from conftest import VALID, record
 from iraqsec.cli import main
-from iraqsec.vocab import GOVERNORATES
+from iraqsec.record.vocab import GOVERNORATES
 
 FIXTURE = str(Path(__file__).parent / "fixtures" / "incidents.yaml")
 

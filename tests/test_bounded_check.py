@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import VALID, record
-from iraqsec.loader import MAX_LEDGER_BYTES, MAX_RECORDS
+from iraqsec.reading.loader import MAX_LEDGER_BYTES, MAX_RECORDS
 
 MISSING = ["id", "date", "governorate", "place", "tactic", "target_type", "target", "killed", "wounded",
            "summary", "sources"]

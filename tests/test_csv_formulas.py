@@ -56,7 +56,7 @@ def test_formula_text_is_neutralised(args: list[str], out: str | None, payload: 
 def test_tab_and_carriage_return_starts(write: Callable[..., Path], run: Callable[..., Result]) -> None:
     # The loader refuses a text that starts with a tab or CR (control-character,
     # yaml-syntax), so no ledger can bring one to a CSV; the writer guards them too.
-    from iraqsec.plain import table_to_csv
+    from iraqsec.rendering.plain import table_to_csv
 
     write(record(summary='"\\t=1+1"'))
     assert "[control-character]" in run("--no-cache", "check", "incidents.yaml").stdout

@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import SHIPPED, record
-from iraqsec import vocab
-from iraqsec.ledger import load
-from iraqsec.plain import CSV_COLUMNS, markdown_cell
+from iraqsec.reading.ledger import load
+from iraqsec.record import vocab
+from iraqsec.rendering.plain import CSV_COLUMNS, markdown_cell
 
 LEDGER = """\
 # SYNTHETIC test ledger: invented incidents, not real events.
@@ -311,7 +311,7 @@ def test_export_filters_accept_actor_aliases(run: Callable[..., Result]) -> None
 
 
 # Capitals that data/places.yaml lists: the fallback must put a record at that
-# entry's cited point.  The other five were read from the pages cited in vocab.py.
+# entry's cited point.  The other five were read from the pages cited in record/vocab.py.
 CAPITAL_PLACES = {"Anbar": "ramadi", "Babil": "hillah", "Baghdad": "baghdad", "Basra": "basra",
                   "Dhi Qar": "nasiriyah", "Erbil": "erbil-city", "Karbala": "karbala", "Kirkuk": "kirkuk",
                   "Maysan": "amarah", "Muthanna": "samawah", "Najaf": "najaf", "Qadisiyyah": "diwaniyah",

@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 
 from authoring_support import as_yaml, record, run
 from incident_strategies import comment, incidents
-from iraqsec import writer
-from iraqsec.fmt import FormatRefused, comment_texts, format_text
-from iraqsec.loader import parse_text
-from iraqsec.model import Incident
-from iraqsec.query import sort_key
-from iraqsec.rules import validate_record
+from iraqsec.analysis.query import sort_key
+from iraqsec.reading.loader import parse_text
+from iraqsec.record.model import Incident
+from iraqsec.record.rules import validate_record
+from iraqsec.writing import writer
+from iraqsec.writing.fmt import FormatRefused, comment_texts, format_text
 
 MESSY = """\
 # yaml-language-server: $schema=../schema/incidents.schema.json

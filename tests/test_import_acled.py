@@ -20,8 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import VALID
-from iraqsec import acled
-from iraqsec.loader import parse_text
+from iraqsec.interop import acled
+from iraqsec.reading.loader import parse_text
 
 OLD_COLUMNS = (
     "data_id", "iso", "event_id_cnty", "event_id_no_cnty", "event_date", "year", "time_precision", "event_type",

@@ -111,7 +111,7 @@ def test_a_quoted_spelling_is_text(write: Callable[..., Path], run: Callable[...
 
 
 def test_prompted_count_with_a_leading_zero_is_asked_again() -> None:
-    from iraqsec.authoring import AnswerError, parse_count
+    from iraqsec.writing.authoring import AnswerError, parse_count
 
     with pytest.raises(AnswerError, match=r"leading zero; write the count in plain decimal, e\.g\. 10"):
         parse_count("010")

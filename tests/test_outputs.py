@@ -16,7 +16,7 @@ import pytest
 from click.testing import Result
 
 from authoring_support import spawn, subprocess_env
-from iraqsec.writer import PAUSE_ENV
+from iraqsec.writing.writer import PAUSE_ENV
 from test_import_acled import ROCKETS, acled_csv
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -332,7 +332,7 @@ def test_unwritable_paths_are_refused(run: Callable[..., Result], ledger: Path, 
     (tmp_path / "ro").mkdir()
     (tmp_path / "ro.csv").write_bytes(OLD)
     real_access = os.access
-    monkeypatch.setattr("iraqsec.outputs.os.access",
+    monkeypatch.setattr("iraqsec.writing.outputs.os.access",
                         lambda path, mode: False if Path(path).name in ("ro", "ro.csv") else real_access(path, mode))
     before = _snapshot(tmp_path)
     result = run("-f", "incidents.yaml", "export", "--format", "csv", "-o", made)

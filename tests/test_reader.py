@@ -18,11 +18,12 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import VALID
-from iraqsec import loader, vocab
-from iraqsec.loader import LoadedFile, parse_text
-from iraqsec.model import Incident
-from iraqsec.scanner import DATE_KEYS
-from iraqsec.writer import dump_records
+from iraqsec.reading import loader
+from iraqsec.reading.loader import LoadedFile, parse_text
+from iraqsec.reading.scanner import DATE_KEYS
+from iraqsec.record import vocab
+from iraqsec.record.model import Incident
+from iraqsec.writing.writer import dump_records
 
 # Text with the characters that make YAML scalars tricky.
 PIECES = [*"ab Z19-:#'\"\\[]{},&*!|>%@`?~é€", "null", "yes", "2020-01-01", " #", ": ", "0x1F", "1e3", "- ", "  "]

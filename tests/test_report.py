@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 import report_support as synthetic
 from conftest import SHIPPED
 from htmltree import Node, parse
-from iraqsec import htmlpage
-from iraqsec.markup import el, link, safe_url
+from iraqsec.rendering import htmlpage
+from iraqsec.rendering.markup import el, link, safe_url
 
 FIXTURE = str(Path(__file__).parent / "fixtures" / "incidents.yaml")
 

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED, record
+from iraqsec.analysis.reports import FIELDS
 from iraqsec.cli import main
-from iraqsec.reports import FIELDS
-from iraqsec.vocab import TARGET_TYPES
+from iraqsec.record.vocab import TARGET_TYPES
 
 REPORTS: list[list[str]] = [
     ["list"],

@@ -9,11 +9,12 @@ from hypothesis import strategies as st
 
 from htmltree import parse
 from incident_strategies import incidents
-from iraqsec import htmlpage, page
-from iraqsec.markup import safe_url
-from iraqsec.model import Incident, source_url
-from iraqsec.query import sort_key
-from iraqsec.reports import month_span
+from iraqsec.analysis import page
+from iraqsec.analysis.query import sort_key
+from iraqsec.analysis.reports import month_span
+from iraqsec.record.model import Incident, source_url
+from iraqsec.rendering import htmlpage
+from iraqsec.rendering.markup import safe_url
 
 # Every element the page itself writes; anything else would have come from data.
 PAGE_TAGS = {

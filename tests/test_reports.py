@@ -15,7 +15,7 @@ import pytest
 from click.testing import Result
 
 from conftest import record
-from iraqsec.ledger import load
+from iraqsec.reading.ledger import load
 
 FIXTURE = str(Path(__file__).parent / "fixtures" / "incidents.yaml")
 

@@ -12,10 +12,10 @@ from jsonschema import Draft202012Validator
 
 from authoring_support import record, run
 from incident_strategies import incidents
-from iraqsec.loader import load_file
-from iraqsec.model import Incident
-from iraqsec.plain import record_dict
-from iraqsec.schema import schema_text
+from iraqsec.reading.loader import load_file
+from iraqsec.record.model import Incident
+from iraqsec.rendering.plain import record_dict
+from iraqsec.writing.schema import schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 KEPT = ROOT / "schema" / "incidents.schema.json"

@@ -11,9 +11,9 @@ import pytest
 from click.testing import Result
 
 from conftest import REPO, SHIPPED
-from iraqsec.ledger import load
-from iraqsec.model import source_url
-from iraqsec.reports import months_between
+from iraqsec.analysis.reports import months_between
+from iraqsec.reading.ledger import load
+from iraqsec.record.model import source_url
 
 
 def test_shipped_ledger_passes_strict_check(run: Callable[..., Result]) -> None:

@@ -14,7 +14,8 @@ try:
     main([{arg!r}])
 except SystemExit:
     pass
-heavy = sorted(m for m in ("pydantic", "yaml", "rich", "iraqsec.model", "iraqsec.loader") if m in sys.modules)
+heavy = sorted(m for m in ("pydantic", "yaml", "rich", "iraqsec.record.model", "iraqsec.reading.loader")
+               if m in sys.modules)
 print("heavy:", heavy, file=sys.stderr)
 """
 

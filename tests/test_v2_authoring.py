@@ -11,7 +11,7 @@ import pytest
 from click.testing import Result
 
 from authoring_support import ACTORS, as_yaml, record, run, write_ledger
-from iraqsec.ledger import load
+from iraqsec.reading.ledger import load
 from test_import_acled import ROCKETS, acled_csv
 
 PLACES = (Path(__file__).parent / "fixtures" / "v2" / "places.yaml").read_text(encoding="utf-8")

@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import VALID, record
-from iraqsec.loader import RawRecord
-from iraqsec.model import Incident
-from iraqsec.rules import validate_record
+from iraqsec.reading.loader import RawRecord
+from iraqsec.record.model import Incident
+from iraqsec.record.rules import validate_record
 
 F = "incidents.yaml"
 P = "places.yaml"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from iraqsec.ledger import load
+from iraqsec.reading.ledger import load
 
 V2 = str(Path(__file__).parent / "fixtures" / "v2" / "incidents.yaml")
 LEFT_OUT = "1 context record not shown: --scope all; 1 withdrawn record not shown: --include-withdrawn"
@@ -199,8 +199,8 @@ def test_trend_segments_by_evidence_in_a_pipe_and_without_colour(cli: Callable[.
 
 
 def test_trend_segments_are_coloured_on_a_terminal() -> None:
-    from iraqsec.render import console, trend_table
-    from iraqsec.reports import series
+    from iraqsec.analysis.reports import series
+    from iraqsec.rendering.render import console, trend_table
 
     points = series(load([V2]).incidents, ["2020-08", "2020-09"])
     out = io.StringIO()
@@ -407,7 +407,7 @@ def test_the_cache_carries_the_new_fields(run: Callable[..., Result]) -> None:
 
 
 def test_the_cached_models_equal_the_loaded_ones(run: Callable[..., Result]) -> None:
-    from iraqsec.ledger import load_cached
+    from iraqsec.reading.ledger import load_cached
 
     run("-f", V2, "list")  # writes the cache
     cached = load_cached([V2])

@@ -12,8 +12,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from authoring_support import record, run
-from iraqsec.loader import load_file
-from iraqsec.schema import schema_text
+from iraqsec.reading.loader import load_file
+from iraqsec.writing.schema import schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 V2 = ROOT / "tests" / "fixtures" / "v2"

@@ -7,10 +7,10 @@ from hypothesis import strategies as st
 
 from authoring_support import record
 from incident_strategies import incidents
-from iraqsec import writer
-from iraqsec.loader import parse_text
-from iraqsec.model import Incident
-from iraqsec.rules import validate_record
+from iraqsec.reading.loader import parse_text
+from iraqsec.record.model import Incident
+from iraqsec.record.rules import validate_record
+from iraqsec.writing import writer
 
 
 def reload(text: str) -> list[Incident | None]:

@@ -1,3 +1,3 @@
-from .cli import main
+from iraqsec.cli import main
 
 main()

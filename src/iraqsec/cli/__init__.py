@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from .. import __version__
+from iraqsec import __version__
 
 # name -> (module, attribute, one-line help shown by `iraqsec --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -85,7 +85,7 @@ def main(ctx: click.Context, ledgers: tuple[str, ...], no_cache: bool) -> None:
     contractors in Iraq, and the strikes that answered them, October 2019 to
     December 2024."""
     ctx.obj = {"ledgers": ledgers, "cache": not no_cache}
-    from .. import progress  # bars on stderr when it is a terminal; `--format json` turns them off
+    from iraqsec.rendering import progress  # bars on stderr when it is a terminal; `--format json` turns them off
 
     progress.enable()
 

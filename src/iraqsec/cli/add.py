@@ -17,10 +17,12 @@ from typing import Any, TypeVar
 
 import click
 
-from .. import authoring, vocab, writer
-from ..authoring import AddRefused, AnswerError, Context, Target, TargetError
-from ..findings import Finding
-from ..loader import RawRecord
+from iraqsec.reading.loader import RawRecord
+from iraqsec.record import vocab
+from iraqsec.record.findings import Finding
+from iraqsec.writing import authoring, writer
+from iraqsec.writing.authoring import AddRefused, AnswerError, Context, Target, TargetError
+
 from .common import UsageFailure
 
 T = TypeVar("T")

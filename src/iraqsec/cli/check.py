@@ -10,10 +10,11 @@ from dataclasses import replace
 
 import click
 
-from .. import gitdiff
-from ..findings import DEFAULT_CAP, Finding, FindingLog, Omitted, Severity, omitted_lines, tally, visible
-from ..ledger import actor_files, expand
-from ..rules import WARNING_RULES
+from iraqsec.reading import gitdiff
+from iraqsec.reading.ledger import actor_files, expand
+from iraqsec.record.findings import DEFAULT_CAP, Finding, FindingLog, Omitted, Severity, omitted_lines, tally, visible
+from iraqsec.record.rules import WARNING_RULES
+
 from .common import UsageFailure, ledger_paths, load_ledger
 from .options import quiet_for_json
 

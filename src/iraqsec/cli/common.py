@@ -9,11 +9,12 @@ from typing import Any
 
 import click
 
-from ..findings import DEFAULT_CAP
-from ..ledger import Ledger, LedgerNotFound, default_paths, load, load_cached
-from ..model import Incident
-from ..outputs import Output, write
-from ..query import Filters, LeftOut, Record, left_out, select
+from iraqsec.analysis.query import Filters, LeftOut, Record, left_out, select
+from iraqsec.reading.ledger import Ledger, LedgerNotFound, default_paths, load, load_cached
+from iraqsec.record.findings import DEFAULT_CAP
+from iraqsec.record.model import Incident
+from iraqsec.writing.outputs import Output, write
+
 from .options import resolve_actors, resolve_sites
 
 MAX_SHOWN_ERRORS = 10
@@ -119,7 +120,7 @@ def draw(renderables: Sequence[Any], save_svg: Output | None = None, save_html: 
     """Print to the terminal and save exactly that drawing when asked.  A
     callable is a drawing that chooses its layout for the width; a `Whole`
     line is printed unwrapped and uncut."""
-    from ..render import Whole, console  # here: rich is only needed for drawings
+    from iraqsec.rendering.render import Whole, console  # here: rich is only needed for drawings
 
     terminal = console()  # what the real stdout is: its width, and whether it takes colour
     buffer = io.StringIO()

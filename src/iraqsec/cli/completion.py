@@ -17,7 +17,7 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
-from .. import vocab
+from iraqsec.record import vocab
 
 
 def _matching(words: Iterable[str], incomplete: str) -> list[CompletionItem]:
@@ -47,7 +47,7 @@ def complete_countries(ctx: click.Context, param: click.Parameter, incomplete: s
 
 
 def _ledger(ctx: click.Context) -> Any:
-    from ..ledger import default_paths, load_cached
+    from iraqsec.reading.ledger import default_paths, load_cached
 
     given = ctx.find_root().params.get("ledgers") or ()
     with contextlib.suppress(Exception):  # completion never breaks the shell

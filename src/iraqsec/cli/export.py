@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from .. import export as formats
-from ..outputs import Output
-from ..query import Filters
+from iraqsec.analysis.query import Filters
+from iraqsec.interop import export as formats
+from iraqsec.writing.outputs import Output
+
 from .common import UsageFailure, note_left_out, omitted, save, selected
 from .options import filter_options
 from .output_paths import output_option

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import click
 
-from .. import writer
-from ..authoring import TargetError, refuse_shipped, shipped_fallback
-from ..fmt import FormatRefused, format_bytes
-from ..ledger import LedgerNotFound, default_paths, expand
+from iraqsec.reading.ledger import LedgerNotFound, default_paths, expand
+from iraqsec.writing import writer
+from iraqsec.writing.authoring import TargetError, refuse_shipped, shipped_fallback
+from iraqsec.writing.fmt import FormatRefused, format_bytes
+
 from .common import UsageFailure
 
 

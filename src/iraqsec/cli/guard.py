@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 import click
 
-from ..findings import visible
+from iraqsec.record.findings import visible
 
 MAX_TOKEN = 60  # characters of one typed value shown in a message
 MAX_RUN = 240  # any run without spaces in a message (file paths fit)

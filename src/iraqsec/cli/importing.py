@@ -8,10 +8,12 @@ from pathlib import Path
 
 import click
 
-from .. import acled, authoring
-from ..model import Incident
-from ..outputs import Output
-from ..writer import atomic_write, dump_records, locked
+from iraqsec.interop import acled
+from iraqsec.record.model import Incident
+from iraqsec.writing import authoring
+from iraqsec.writing.outputs import Output
+from iraqsec.writing.writer import atomic_write, dump_records, locked
+
 from .common import MAX_SHOWN_ERRORS, UsageFailure, ledger_paths, load_ledger, save
 from .guard import shorten_runs
 from .output_paths import checked, output_option

@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 from click.shell_completion import CompletionItem
 
-from .. import plain
-from ..plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS
-from ..query import Filters
-from ..writer import dump_records
+from iraqsec.analysis.query import Filters
+from iraqsec.rendering import plain
+from iraqsec.rendering.plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS
+from iraqsec.writing.writer import dump_records
+
 from .common import count_line, draw, emit, note_left_out, omitted, selected
 from .options import filter_options, output_format
 
@@ -67,7 +68,7 @@ def list_(ctx: click.Context, filters: Filters, fmt: str, limit: int | None, col
     if limit is not None:
         chosen = chosen[:limit]
     if fmt == "table":
-        from ..render import incident_table  # here: rich only for the table
+        from iraqsec.rendering.render import incident_table  # here: rich only for the table
 
         line = count_line(len(chosen), left)
         draw([incident_table(chosen, columns), line] if chosen else [line])

@@ -17,9 +17,10 @@ from typing import Any
 
 import click
 
-from .. import vocab
-from ..model import TAG_RE, parse_date, suggest
-from ..query import UNGRADED, Filters, day_span
+from iraqsec.analysis.query import UNGRADED, Filters, day_span
+from iraqsec.record import vocab
+from iraqsec.record.model import TAG_RE, parse_date, suggest
+
 from .completion import complete_actors, complete_countries, complete_governorates, complete_sites, words
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -227,7 +228,7 @@ def output_format(*choices: str, default: str | None = None) -> Callable[[Callab
 def quiet_for_json(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """No progress bars under a JSON format (a program reads the output)."""
     if value in ("json", "ndjson", "geojson"):
-        from .. import progress
+        from iraqsec.rendering import progress
 
         progress.disable()
     return value
@@ -245,7 +246,7 @@ def period_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """`--period month|quarter|year`: how a report groups its months (the
     command receives `period`).  Month is the default, whatever the span: an
     explicit default never surprises; a long monthly report suggests quarter."""
-    from ..reports import PERIODS  # here: reports are only needed by the commands that report
+    from iraqsec.analysis.reports import PERIODS  # here: reports are only needed by the commands that report
 
     return click.option("--period", type=click.Choice(list(PERIODS)), default="month", show_default=True,
                         help="Group months into quarters (2020-Q3) or years (2020); a period only partly "

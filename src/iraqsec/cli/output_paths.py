@@ -1,5 +1,5 @@
 """Output path options: checked when the command line is read, before any
-work, by the one rule of `iraqsec.outputs` (see docs/outputs.md)."""
+work, by the one rule of `iraqsec.writing.outputs` (see docs/outputs.md)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from typing import Any
 
 import click
 
-from .. import outputs
-from ..ledger import LedgerNotFound, actor_files, default_paths, expand, place_files
+from iraqsec.reading.ledger import LedgerNotFound, actor_files, default_paths, expand, place_files
+from iraqsec.writing import outputs
+
 from .common import UsageFailure
 
 

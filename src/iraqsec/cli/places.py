@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from .. import plain
-from ..query import Filters, left_out
-from ..reports import located, place_rows
+from iraqsec.analysis.query import Filters, left_out
+from iraqsec.analysis.reports import located, place_rows
+from iraqsec.rendering import plain
+
 from .common import count_line, draw, emit, note_left_out, selected
 from .options import filter_options, output_format
 
@@ -43,7 +44,7 @@ def places(ctx: click.Context, filters: Filters, fmt: str) -> None:
         keys = list(rows[0]) if rows else ["id"]
         emit(plain.table_to_csv(keys, ([_cell(r[k]) for k in keys] for r in rows)))
     else:
-        from ..render import places_table  # here: rich only for drawings
+        from iraqsec.rendering.render import places_table  # here: rich only for drawings
 
         total = sum(r["incidents"] for r in rows)
         places_noun = "place" if len(rows) == 1 else "places"

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import click
 
-from .. import gitdiff, htmlpage, page
-from ..model import BIDI_RE, CONTROL_RE, today
-from ..outputs import Output
-from ..query import Filters
-from ..reports import report_months
+from iraqsec.analysis import page
+from iraqsec.analysis.query import Filters
+from iraqsec.analysis.reports import report_months
+from iraqsec.reading import gitdiff
+from iraqsec.record.model import BIDI_RE, CONTROL_RE, today
+from iraqsec.rendering import htmlpage
+from iraqsec.writing.outputs import Output
+
 from .common import UsageFailure, omitted, save, selected
 from .options import filter_options
 from .output_paths import output_option

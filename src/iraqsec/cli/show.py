@@ -7,10 +7,11 @@ import sys
 
 import click
 
-from .. import plain
-from ..model import Incident, suggest
-from ..render import incident_detail
-from ..writer import dump_record
+from iraqsec.record.model import Incident, suggest
+from iraqsec.rendering import plain
+from iraqsec.rendering.render import incident_detail
+from iraqsec.writing.writer import dump_record
+
 from .common import draw, emit, open_ledger
 from .completion import complete_ids
 from .guard import shown_value

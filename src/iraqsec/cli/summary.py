@@ -5,10 +5,8 @@ from __future__ import annotations
 import click
 from rich.text import Text
 
-from .. import plain
-from ..outputs import Output
-from ..query import Filters
-from ..reports import (
+from iraqsec.analysis.query import Filters
+from iraqsec.analysis.reports import (
     FIELDS,
     MEASURES,
     MULTI_NOTES,
@@ -19,6 +17,9 @@ from ..reports import (
     report_months,
     summary_rows,
 )
+from iraqsec.rendering import plain
+from iraqsec.writing.outputs import Output
+
 from .common import UsageFailure, draw, emit, note_left_out, omitted, selected_records
 from .options import filter_options, output_format, period_option, save_options
 
@@ -79,13 +80,13 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], period: s
         body = ([("(none)" if r[f] is None else r[f]) for f in fields] + [r[k] for k in MEASURES] for r in rows)
         emit(plain.rows_to_markdown(header, body, numeric_from=len(fields)))
     elif len(fields) == 2 and period in fields:
-        from ..render import pivot_table  # here: rich only for drawings
+        from iraqsec.rendering.render import pivot_table  # here: rich only for drawings
 
         other = fields[1] if fields[0] == period else fields[0]
         table = pivot_table(pivot(chosen, other, months, period), headers[fields.index(other)])
         draw([table, *_notes(fields), *notes], save_svg, save_html, "iraqsec summary")
     else:
-        from ..render import summary_table
+        from iraqsec.rendering.render import summary_table
 
         total = Measures()
         for incident in chosen:

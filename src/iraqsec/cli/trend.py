@@ -8,11 +8,8 @@ from typing import Any
 import click
 from rich.text import Text
 
-from .. import plain
-from ..outputs import Output
-from ..query import Filters
-from ..render import evidence_legend, sparkline_table, trend_table
-from ..reports import (
+from iraqsec.analysis.query import Filters
+from iraqsec.analysis.reports import (
     ESCALATION_MIN,
     ESCALATION_RATIO,
     ESCALATION_WINDOW,
@@ -24,6 +21,10 @@ from ..reports import (
     series,
     series_by,
 )
+from iraqsec.rendering import plain
+from iraqsec.rendering.render import evidence_legend, sparkline_table, trend_table
+from iraqsec.writing.outputs import Output
+
 from .common import draw, emit, note_left_out, omitted, selected_records
 from .options import filter_options, output_format, period_option, save_options
 

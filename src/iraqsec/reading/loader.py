@@ -1,7 +1,7 @@
 """The one reader: ledger text in, raw records with source positions out.
 
 Each record (the lines from a `- ` at column 0 to the next) is read by the
-line scanner (scanner.py) when it recognises all of it: any ordinary block
+line scanner (reading/scanner.py) when it recognises all of it: any ordinary block
 layout, fast.  Everything else goes through the strict event builder here,
 which reads libyaml's event stream and builds plain Python values itself, so
 that
@@ -42,10 +42,10 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from . import progress
-from .findings import Finding, error
-from .nogc import no_gc
-from .scanner import DATE_KEYS, NumberSpelling, Path_, Pos, Unsupported, plain_value, scan_record
+from iraqsec.reading.nogc import no_gc
+from iraqsec.reading.scanner import DATE_KEYS, NumberSpelling, Path_, Pos, Unsupported, plain_value, scan_record
+from iraqsec.record.findings import Finding, error
+from iraqsec.rendering import progress
 
 try:  # libyaml's C parser when present; the pure-Python one otherwise.
     _Parser: Any = yaml.CSafeLoader
@@ -161,7 +161,7 @@ def parse_text(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | Non
     """Records and findings of a ledger's text.
 
     One reader, two halves: each record (the lines from a `- ` at column 0
-    to the next) is read by the line scanner (scanner.py) when it recognises
+    to the next) is read by the line scanner (reading/scanner.py) when it recognises
     all of it, and by the strict event builder below otherwise.  Findings
     always come from the event builder: when a record it reads has any, or
     the file has document markers or directives, or text outside the

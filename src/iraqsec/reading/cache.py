@@ -42,18 +42,18 @@ from typing import TYPE_CHECKING, Any
 
 import pydantic
 
-from . import __version__
-from .findings import Finding
-from .model import Actor, Incident, Place, Related, Source, Withdrawn
-from .nogc import no_gc
-from .query import Facts, facts, sort_key
+from iraqsec import __version__
+from iraqsec.analysis.query import Facts, facts, sort_key
+from iraqsec.reading.nogc import no_gc
+from iraqsec.record.findings import Finding
+from iraqsec.record.model import Actor, Incident, Place, Related, Source, Withdrawn
 
 if TYPE_CHECKING:
-    from .ledger import Ledger
+    from iraqsec.reading.ledger import Ledger
 
 MAGIC = "iraqsec-ledger-cache-3"
-_CODE = ("cache.py", "ledger.py", "loader.py", "model.py", "nogc.py", "query.py", "rules.py", "scanner.py",
-         "vocab.py")
+_CODE = ("reading/cache.py", "reading/ledger.py", "reading/loader.py", "record/model.py", "reading/nogc.py",
+         "analysis/query.py", "record/rules.py", "reading/scanner.py", "record/vocab.py")
 _INCIDENT_FIELDS = tuple(Incident.model_fields)
 _ACTOR_FIELDS = tuple(Actor.model_fields)
 _PLACE_FIELDS = tuple(Place.model_fields)
@@ -72,7 +72,7 @@ def cache_dir(environ: dict[str, str] | None = None) -> Path:
 
 def key(files: Sequence[Path]) -> tuple[Any, ...]:
     """What the cached content depends on; any change makes a new key."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package, above reading/
     code = tuple((name, *_stat(here / name)[1:3]) for name in _CODE)
     versions = (__version__, pydantic.VERSION, sys.version_info[:2])  # what the models and marshal depend on
     return (MAGIC, versions, code, tuple(_stat(path) for path in files))

@@ -1,6 +1,6 @@
 """Pydantic models of the record format: an incident, a source, an actor.
 
-The models are the single definition of what a valid record is; `rules.py`
+The models are the single definition of what a valid record is; `record/rules.py`
 turns their validation errors into located findings with suggestions.
 Validators raise `PydanticCustomError` whose type is the finding's rule id,
 so a rule id is defined where the rule is.
@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from . import vocab
+from iraqsec.record import vocab
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -413,7 +413,7 @@ def _span_problem(incident: Incident) -> PydanticCustomError | None:
 
 
 def _location_problem(incident: Incident) -> PydanticCustomError | None:
-    # Coordinates without geo_precision are only a warning (rules.py): version 1
+    # Coordinates without geo_precision are only a warning (record/rules.py): version 1
     # records carry coordinates without it and stay valid.
     if incident.site is not None and incident.geo_precision is None:
         return _fail("missing-geo-precision", "site is given without geo_precision; add geo_precision "

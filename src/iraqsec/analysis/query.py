@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
-from .model import Incident
-from .vocab import DEFAULT_SCOPE
+from iraqsec.record.model import Incident
+from iraqsec.record.vocab import DEFAULT_SCOPE
 
 UNGRADED = "ungraded"  # the --evidence term for records without a grade
 

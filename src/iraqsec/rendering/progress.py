@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .findings import visible
+from iraqsec.record.findings import visible
 
 BIG = {"bytes": 4_000_000, "records": 5_000}
 _state: dict[str, Any] = {"on": False, "bars": None, "open": 0}

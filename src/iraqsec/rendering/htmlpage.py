@@ -14,14 +14,14 @@ import base64
 import hashlib
 from collections.abc import Mapping, Sequence
 
-from . import vocab
-from .markup import AttrValue, Markup, el, join, link, void
-from .model import Incident, Source
-from .page import ActorRow, GovernorateCount, Headline, Page, grade
-from .plain import shown_date
-from .render import count as shown_count
-from .reports import ESCALATION_MIN, ESCALATION_RATIO, ESCALATION_WINDOW, EVIDENCE_ORDER, Pivot
-from .svgcharts import (
+from iraqsec.analysis.page import ActorRow, GovernorateCount, Headline, Page, grade
+from iraqsec.analysis.reports import ESCALATION_MIN, ESCALATION_RATIO, ESCALATION_WINDOW, EVIDENCE_ORDER, Pivot
+from iraqsec.record import vocab
+from iraqsec.record.model import Incident, Source
+from iraqsec.rendering.markup import AttrValue, Markup, el, join, link, void
+from iraqsec.rendering.plain import shown_date
+from iraqsec.rendering.render import count as shown_count
+from iraqsec.rendering.svgcharts import (
     GRADE_COLOURS,
     KILLED_COLOUR,
     PRECISION_WORDS,

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .findings import Finding
-from .loader import STOP_RULES, RawRecord, decode, parse_text
-from .rules import fold_actor
+from iraqsec.reading.loader import STOP_RULES, RawRecord, decode, parse_text
+from iraqsec.record.findings import Finding
+from iraqsec.record.rules import fold_actor
 
 _ACTOR_RULES = frozenset({"actor-alias", "unknown-actor"})
 _ACTOR_KEYS = ("claimed_by", "attributed_to")

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from . import progress
-from .findings import DEFAULT_CAP, Finding, FindingLog, Omitted
-from .loader import MAX_LEDGER_BYTES, MAX_RECORDS, RawRecord, load_file, too_large
-from .model import Actor, Incident, Place
-from .nogc import no_gc
-from .rules import (
+from iraqsec.reading.loader import MAX_LEDGER_BYTES, MAX_RECORDS, RawRecord, load_file, too_large
+from iraqsec.reading.nogc import no_gc
+from iraqsec.record.findings import DEFAULT_CAP, Finding, FindingLog, Omitted
+from iraqsec.record.model import Actor, Incident, Place
+from iraqsec.record.rules import (
     ActorRegistry,
     PlaceRegistry,
     actor_names,
@@ -35,10 +34,11 @@ from .rules import (
     ungraded,
     validate_record,
 )
+from iraqsec.rendering import progress
 
 if TYPE_CHECKING:
-    from .cache import Snapshot
-    from .query import Facts, Filters
+    from iraqsec.analysis.query import Facts, Filters
+    from iraqsec.reading.cache import Snapshot
 
 ENV_VAR = "IRAQSEC_LEDGER"
 ACTORS_FILE = "actors.yaml"
@@ -130,7 +130,7 @@ class Ledger:
 
 def packaged_ledger() -> Path:
     """The ledger shipped with the package (or with a source checkout)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package, above reading/
     inside = here / "data" / "incidents.yaml"
     if inside.is_file():
         return inside
@@ -289,7 +289,7 @@ def _load_registry(files: Sequence[tuple[Path, str]], model: type[M], kind: str,
 def load_cached(paths: Sequence[str]) -> Ledger:
     """Like `load`, through the cache: a ledger without errors is read from
     it when nothing changed, and stored after a full load otherwise."""
-    from . import cache
+    from iraqsec.reading import cache
 
     files = expand(paths)
     watched = [p for p, _ in files] + [p for p, _ in actor_files(files)] + [p for p, _ in place_files(files)]

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from . import vocab
-from .model import Incident, Source
+from iraqsec.record import vocab
+from iraqsec.record.model import Incident, Source
 
 CSV_COLUMNS: tuple[str, ...] = (
     "id", "date", "date_end", "governorate", "place", "site", "latitude", "longitude", "geo_precision", "tactic",

@@ -15,11 +15,11 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .layout import Cell, Column, block_note, blocks, fit, needed, plain_text, record_note, widths
-from .layout import table as layout_table
-from .model import Incident, Source
-from .plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS, shown_date
-from .reports import EVIDENCE_ORDER, PERIODS, Measures, Pivot, Point, segments, sparkline
+from iraqsec.analysis.reports import EVIDENCE_ORDER, PERIODS, Measures, Pivot, Point, segments, sparkline
+from iraqsec.record.model import Incident, Source
+from iraqsec.rendering.layout import Cell, Column, block_note, blocks, fit, needed, plain_text, record_note, widths
+from iraqsec.rendering.layout import table as layout_table
+from iraqsec.rendering.plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS, shown_date
 
 # A drawing chooses its layout for the width it is drawn at.
 Drawing = Callable[[int], list[RenderableType]]

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import ledger as ledger_mod
-from . import outputs, vocab, writer
-from .findings import Finding, error
-from .loader import STOP_RULES, Path_, RawRecord, decode, parse_text
-from .model import Incident, suggest
-from .rules import (
+from iraqsec.reading import ledger as ledger_mod
+from iraqsec.reading.loader import STOP_RULES, Path_, RawRecord, decode, parse_text
+from iraqsec.record import vocab
+from iraqsec.record.findings import Finding, error
+from iraqsec.record.model import Incident, suggest
+from iraqsec.record.rules import (
     ActorRegistry,
     PlaceRegistry,
     actor_names,
@@ -36,6 +36,7 @@ from .rules import (
     ungraded,
     validate_record,
 )
+from iraqsec.writing import outputs, writer
 
 MAX_ID = 80
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -104,7 +105,7 @@ def refuse_shipped(path: Path, shown: str, fallback: bool) -> None:
 
 
 def _inside_package(path: Path) -> bool:
-    shipped = Path(__file__).resolve().parent / "data"
+    shipped = Path(__file__).resolve().parent.parent / "data"
     try:
         return path.resolve().is_relative_to(shipped)
     except OSError:  # pragma: no cover - unresolvable path

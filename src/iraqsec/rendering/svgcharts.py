@@ -9,10 +9,10 @@ import math
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
-from . import geo
-from .markup import Markup, el, join
-from .page import GovernorateCount, MapPoint, MonthBar
-from .reports import EVIDENCE_ORDER
+from iraqsec.analysis.page import GovernorateCount, MapPoint, MonthBar
+from iraqsec.analysis.reports import EVIDENCE_ORDER
+from iraqsec.rendering import geo
+from iraqsec.rendering.markup import Markup, el, join
 
 TACTIC_COLOURS: Mapping[str, str] = MappingProxyType({
     "rocket": "#d62728", "mortar": "#ff7f0e", "missile": "#8c564b", "drone": "#9467bd",

@@ -9,7 +9,7 @@ single- or double-quoted, folded over lines, or `|`/`>` block scalars with
 strip or clip chomping), one-line flow lists, block lists of scalars or of
 flat mappings, with comments and blank lines anywhere and any consistent
 indentation.  This module reads exactly that, line by line, into the same
-data the strict event builder in loader.py would build.
+data the strict event builder in reading/loader.py would build.
 
 It never reports a finding.  The moment a record holds anything it does not
 fully recognise (an anchor, alias or tag, a flow mapping, a duplicate or
@@ -79,7 +79,7 @@ _PLAIN_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|-?\.(?:inf|Inf|
 class NumberSpelling:
     """A plain scalar that YAML 1.1 reads as a number but that is not
     written in plain decimal.  It is neither text nor a number, so every
-    field refuses it (rules.py says what to write) and no command can turn
+    field refuses it (record/rules.py says what to write) and no command can turn
     `killed: 010` into 8."""
 
     text: str

@@ -22,10 +22,10 @@ from typing import Any
 
 import yaml
 
-from . import plain
-from .model import CONTROL_RE, Incident
-from .outputs import PAUSE_ENV, atomic_write, remove_stale_temporaries
-from .scanner import IMPLICIT_START
+from iraqsec.reading.scanner import IMPLICIT_START
+from iraqsec.record.model import CONTROL_RE, Incident
+from iraqsec.rendering import plain
+from iraqsec.writing.outputs import PAUSE_ENV, atomic_write, remove_stale_temporaries
 
 __all__ = ["PAUSE_ENV", "atomic_write"]  # the writers' names, kept where callers import them
 

@@ -32,8 +32,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from . import vocab
-from .model import Incident, Place
+from iraqsec.record import vocab
+from iraqsec.record.model import Incident, Place
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # A URN: the schema has no canonical web address, and editors load it by path.

@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import vocab
-from .model import Incident, Place
-from .query import UNGRADED, Filters, Record
+from iraqsec.analysis.query import UNGRADED, Filters, Record
+from iraqsec.record import vocab
+from iraqsec.record.model import Incident, Place
 
 FIELDS: dict[str, str] = {  # command-line name -> JSON key
     "month": "month",

@@ -2,7 +2,7 @@
 
 Text formats are built as strings (`render`); the SQLite database is built
 in a temporary directory and its bytes then written by the output path rule
-(`outputs.py`: atomically, to a regular file), so that a reader never sees
+(`writing/outputs.py`: atomically, to a regular file), so that a reader never sees
 a half-written database.
 
 Choices made here, documented in `docs/interop.md`:
@@ -35,9 +35,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import plain, vocab
-from .model import Actor, Incident, Place, Source
-from .plain import markdown_cell, shown_date
+from iraqsec.record import vocab
+from iraqsec.record.model import Actor, Incident, Place, Source
+from iraqsec.rendering import plain
+from iraqsec.rendering.plain import markdown_cell, shown_date
 
 FORMATS: tuple[str, ...] = ("csv", "json", "ndjson", "geojson", "sqlite", "markdown")
 # File name endings that name a format when --format is not given.

@@ -31,10 +31,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import model, progress, vocab
-from .model import BIDI_RE, CONTROL_RE, Incident
-from .nogc import no_gc
-from .query import sort_key
+from iraqsec.analysis.query import sort_key
+from iraqsec.reading.nogc import no_gc
+from iraqsec.record import model, vocab
+from iraqsec.record.model import BIDI_RE, CONTROL_RE, Incident
+from iraqsec.rendering import progress
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "country", "admin1",

@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import vocab
-from .findings import Finding, error, warning
-from .loader import NumberSpelling, Path_, RawRecord, type_name
-from .model import Actor, Incident, Place, suggest
+from iraqsec.reading.loader import NumberSpelling, Path_, RawRecord, type_name
+from iraqsec.record import vocab
+from iraqsec.record.findings import Finding, error, warning
+from iraqsec.record.model import Actor, Incident, Place, suggest
 
 M = TypeVar("M", bound=BaseModel)
 

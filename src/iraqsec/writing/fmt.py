@@ -38,14 +38,15 @@ from yaml.events import (
     ScalarEvent,
 )
 
-from . import progress, writer
-from .findings import Finding, FindingLog
-from .loader import RECORD_START, Path_, RawRecord, decode, parse_text
-from .model import Incident
-from .nogc import no_gc
-from .query import sort_key
-from .rules import duplicate_ids, validate_record
-from .scanner import Unsupported, scan_record
+from iraqsec.analysis.query import sort_key
+from iraqsec.reading.loader import RECORD_START, Path_, RawRecord, decode, parse_text
+from iraqsec.reading.nogc import no_gc
+from iraqsec.reading.scanner import Unsupported, scan_record
+from iraqsec.record.findings import Finding, FindingLog
+from iraqsec.record.model import Incident
+from iraqsec.record.rules import duplicate_ids, validate_record
+from iraqsec.rendering import progress
+from iraqsec.writing import writer
 
 try:  # the same parser as the loader, so lines and columns agree
     _Parser: type = yaml.CSafeLoader

@@ -1,7 +1,7 @@
 """What `iraqsec report` shows, as data: pure functions from the selected
 incidents to the page's parts (headline, monthly bars by evidence grade,
 pivots, map points, governorate counts, actors).  No I/O and no HTML:
-`htmlpage.py` draws this.
+`rendering/htmlpage.py` draws this.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from . import vocab
-from .export import location as find_location
-from .model import Actor, Incident, Place
-from .query import UNGRADED
-from .reports import Measures, Pivot, pivot, series
+from iraqsec.analysis.query import UNGRADED
+from iraqsec.analysis.reports import Measures, Pivot, pivot, series
+from iraqsec.interop.export import location as find_location
+from iraqsec.record import vocab
+from iraqsec.record.model import Actor, Incident, Place
 
 UNSTATED = "unstated"  # precision of a location without geo_precision (a version 1 record)
 

@@ -1,0 +1,1 @@
+"""Other datasets: ACLED import and the export formats."""

@@ -1,0 +1,1 @@
+"""The record: vocabularies, the pydantic model, findings and the rules that produce them."""

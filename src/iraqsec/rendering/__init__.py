@@ -1,0 +1,1 @@
+"""Rendering: terminal tables and charts, plain writers, HTML and SVG."""
