@@ -188,8 +188,9 @@ def shipped(*args: str, width: int = 80) -> str:
 
 @pytest.mark.parametrize("name", ["trend-quarter", "trend-year", "summary-evidence-year"])
 def test_shipped_ledger_by_period_at_80_columns(name: str) -> None:
-    """Goldens over the whole span (tests/golden/NAME.txt); the numbers are
-    checked against the monthly report below, not only pinned."""
+    """Goldens over the whole span (tests/golden/NAME.txt; `python
+    tools/update_examples.py` redraws them after a ledger change); the numbers
+    are checked against the monthly report below, not only pinned."""
     args = {"trend-quarter": ["trend", "--period", "quarter"], "trend-year": ["trend", "--period", "year"],
             "summary-evidence-year": ["summary", "--by", "month", "--by", "evidence", "--period", "year"]}[name]
     out = shipped(*args)

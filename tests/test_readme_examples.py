@@ -1,7 +1,7 @@
 """The console examples of the README and docs/data.md are real output: each
 `$ iraqsec ...` in a ```console block is run on the shipped ledger at 80
 columns, from the top of the repository, and must print exactly what the page
-shows."""
+shows.  After a ledger change, `python tools/update_examples.py` rewrites them."""
 
 from __future__ import annotations
 
