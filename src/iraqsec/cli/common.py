@@ -5,17 +5,19 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from iraqsec.analysis.query import Filters, LeftOut, Record, left_out, select
+from iraqsec.analysis.query import Filters, LeftOut, Record, left_out, matching, select
 from iraqsec.reading.ledger import Ledger, LedgerNotFound, default_paths, load, load_cached
 from iraqsec.record.findings import DEFAULT_CAP
-from iraqsec.record.model import Incident
 from iraqsec.writing.outputs import Output, write
 
 from .options import resolve_actors, resolve_sites
+
+if TYPE_CHECKING:
+    from iraqsec.record.model import Incident
 
 MAX_SHOWN_ERRORS = 10
 
@@ -92,9 +94,7 @@ def selected_records(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filt
     ledger = open_ledger(ctx)
     filters = _resolved(ledger, filters)
     pool: list[Record] = list(ledger.facts() or ledger.candidates(filters))
-    if filters == Filters(scope="all", include_withdrawn=True):
-        return ledger, filters, pool  # no filter at all: no pass over 100,000 records
-    return ledger, filters, [r for r in pool if filters.matches(r)]
+    return ledger, filters, list(matching(pool, filters))
 
 
 def _resolved(ledger: Ledger, filters: Filters) -> Filters:

@@ -8,7 +8,6 @@ from click.shell_completion import CompletionItem
 from iraqsec.analysis.query import Filters
 from iraqsec.rendering import plain
 from iraqsec.rendering.plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS
-from iraqsec.writing.writer import dump_records
 
 from .common import count_line, draw, emit, note_left_out, omitted, selected
 from .options import filter_options, output_format
@@ -75,12 +74,14 @@ def list_(ctx: click.Context, filters: Filters, fmt: str, limit: int | None, col
         return
     note_left_out(left)
     if fmt == "json":
-        emit(plain.to_json(chosen))
+        emit(plain.to_json(chosen, ledger.json_items(chosen)))
     elif fmt == "ndjson":
         emit(plain.to_ndjson(chosen))
     elif fmt == "csv":
         emit(plain.to_csv(chosen))
     elif fmt == "yaml":
+        from iraqsec.writing.writer import dump_records  # here: the writer loads yaml and the models
+
         emit(dump_records(chosen))
     else:
         emit("".join(f"{i.id}\n" for i in chosen))

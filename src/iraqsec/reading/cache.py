@@ -29,6 +29,7 @@ import bisect
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import marshal
 import mmap
 import os
@@ -38,27 +39,41 @@ import tempfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
-
-import pydantic
 
 from iraqsec import __version__
 from iraqsec.analysis.query import Facts, facts, sort_key
 from iraqsec.reading.nogc import no_gc
 from iraqsec.record.findings import Finding
-from iraqsec.record.model import Actor, Incident, Place, Related, Source, Withdrawn
 
 if TYPE_CHECKING:
     from iraqsec.reading.ledger import Ledger
+    from iraqsec.record.model import Actor, Incident, Place
 
-MAGIC = "iraqsec-ledger-cache-3"
+MAGIC = "iraqsec-ledger-cache-4"
 _CODE = ("reading/cache.py", "reading/ledger.py", "reading/loader.py", "record/model.py", "reading/nogc.py",
-         "analysis/query.py", "record/rules.py", "reading/scanner.py", "record/vocab.py")
-_INCIDENT_FIELDS = tuple(Incident.model_fields)
-_ACTOR_FIELDS = tuple(Actor.model_fields)
-_PLACE_FIELDS = tuple(Place.model_fields)
-# Record keys whose values are models (or lists of them), and their class.
-_NESTED: dict[str, type[pydantic.BaseModel]] = {"sources": Source, "related": Related, "withdrawn": Withdrawn}
+         "analysis/query.py", "record/rules.py", "reading/scanner.py", "record/vocab.py", "rendering/plain.py")
+
+
+def _models() -> ModuleType:
+    """The models' module, imported only by what rebuilds or encodes models:
+    importing pydantic costs more than a warm `summary` may take."""
+    from iraqsec.record import model
+
+    return model
+
+
+@functools.cache
+def _fields(cls: type[Any]) -> tuple[str, ...]:
+    return tuple(cls.model_fields)
+
+
+@functools.cache
+def _nested() -> dict[str, type[Any]]:
+    """Record keys whose values are models (or lists of them), and their class."""
+    model = _models()
+    return {"sources": model.Source, "related": model.Related, "withdrawn": model.Withdrawn}
 
 
 def cache_dir(environ: dict[str, str] | None = None) -> Path:
@@ -74,8 +89,20 @@ def key(files: Sequence[Path]) -> tuple[Any, ...]:
     """What the cached content depends on; any change makes a new key."""
     here = Path(__file__).resolve().parent.parent  # the package, above reading/
     code = tuple((name, *_stat(here / name)[1:3]) for name in _CODE)
-    versions = (__version__, pydantic.VERSION, sys.version_info[:2])  # what the models and marshal depend on
+    versions = (__version__, _pydantic_version(), sys.version_info[:2])  # what the models and marshal depend on
     return (MAGIC, versions, code, tuple(_stat(path) for path in files))
+
+
+@functools.cache
+def _pydantic_version() -> str:
+    """A digest of pydantic's `version.py`, which names its version and the
+    pydantic-core it needs: read, not imported (importing pydantic alone
+    takes longer than a warm `summary` may)."""
+    spec = importlib.util.find_spec("pydantic")  # a top-level package: found, not imported
+    if spec is None or spec.origin is None:
+        return "none"
+    text = (Path(spec.origin).parent / "version.py").read_bytes()
+    return hashlib.sha256(text).hexdigest()[:32]
 
 
 def _stat(path: Path) -> tuple[str, int, int, int, int]:
@@ -95,6 +122,8 @@ def _nested_out(value: Any) -> Any:
     """A nested model as (values, fields set); lists item by item; text as is."""
     if isinstance(value, list):
         return [_nested_out(v) for v in value]
+    import pydantic  # encoding only: a cold load has imported it already
+
     if isinstance(value, pydantic.BaseModel):
         return dict(value.__dict__), tuple(value.model_fields_set)
     return value
@@ -102,7 +131,8 @@ def _nested_out(value: Any) -> Any:
 
 def _model_out(model: Incident | Actor | Place, fields: tuple[str, ...]) -> tuple[tuple[Any, ...], tuple[str, ...]]:
     values = model.__dict__
-    row = tuple(_nested_out(values[f]) if f in _NESTED else values[f] for f in fields)
+    nested = _nested()
+    row = tuple(_nested_out(values[f]) if f in nested else values[f] for f in fields)
     return row, tuple(sorted(model.model_fields_set))
 
 
@@ -115,7 +145,7 @@ class _Builder:
 
     def model(self, cls: type[Any], fields: tuple[str, ...], row: tuple[Any, ...], fields_set: tuple[str, ...]) -> Any:
         values = dict(zip(fields, row, strict=True))
-        for name, nested in _NESTED.items():
+        for name, nested in _nested().items():
             if name in values:
                 values[name] = self._nested(nested, values[name])
         shared = self.field_sets.get(fields_set)
@@ -147,6 +177,9 @@ class Snapshot:
         self.builder = _Builder()
         self._all: list[Incident] | None = None
         self._facts: list[Facts] | None = None
+        self._numbers: dict[str, int] | None = None
+        self.json_offsets = array.array("Q")
+        self.json_offsets.frombytes(payload["json_offsets"])
         # All records are one block; offsets say where each one starts.
         self.view = memoryview(payload["incidents"])
         self.offsets = array.array("Q")
@@ -155,7 +188,8 @@ class Snapshot:
     def _incident(self, n: int) -> Incident:
         start, end = self.offsets[n], self.offsets[n + 1]
         row, fields_set = marshal.loads(self.view[start:end])
-        built: Incident = self.builder.model(Incident, _INCIDENT_FIELDS, row, fields_set)
+        cls = _models().Incident
+        built: Incident = self.builder.model(cls, _fields(cls), row, fields_set)
         return built
 
     def incidents(self) -> list[Incident]:
@@ -200,6 +234,19 @@ class Snapshot:
         ids: list[str] = self.payload["ids"]
         return ids
 
+    def numbers(self, idents: Sequence[str]) -> list[int]:
+        """The record numbers of these incident ids (each a cached id)."""
+        if self._numbers is None:
+            self._numbers = {ident: n for n, ident in enumerate(self.ids())}
+        return [self._numbers[ident] for ident in idents]
+
+    def json_items(self, numbers: Sequence[int]) -> list[str]:
+        """These records' `plain.json_item` texts, as cached: `list --format
+        json` prints them without rebuilding or encoding anything."""
+        starts = self.json_offsets
+        view = self.payload["json"]
+        return [str(view[starts[n]:starts[n + 1]], "utf-8") for n in numbers]
+
     def linked_from(self, ident: str) -> list[int]:
         """The record numbers of the records whose `related` names `ident`."""
         found: list[int] = self.payload["linked_from"].get(ident, [])
@@ -215,12 +262,14 @@ class Snapshot:
     def actors(self) -> list[Actor] | None:
         if self.payload["actors"] is None:
             return None
-        return [self.builder.model(Actor, _ACTOR_FIELDS, row, fs) for row, fs in self.payload["actors"]]
+        cls = _models().Actor
+        return [self.builder.model(cls, _fields(cls), row, fs) for row, fs in self.payload["actors"]]
 
     def places(self) -> list[Place] | None:
         if self.payload["places"] is None:
             return None
-        return [self.builder.model(Place, _PLACE_FIELDS, row, fs) for row, fs in self.payload["places"]]
+        cls = _models().Place
+        return [self.builder.model(cls, _fields(cls), row, fs) for row, fs in self.payload["places"]]
 
     def findings(self) -> list[Finding]:
         return [Finding(*f) for f in self.payload["findings"]]
@@ -245,17 +294,22 @@ def _searched(incident: Incident) -> bytes:
 
 
 def encode(ledger: Ledger) -> dict[str, Any]:
+    from iraqsec.rendering.plain import json_item  # what `list --format json` prints of each record
+
     incidents = ledger.incidents
     actors = None if ledger.registry is None else ledger.registry.actors
     places = None if ledger.places is None else ledger.places.places
     months: dict[str, list[int]] = {}
-    blobs = [marshal.dumps(_model_out(i, _INCIDENT_FIELDS)) for i in incidents]
+    model = _models()
+    blobs = [marshal.dumps(_model_out(i, _fields(model.Incident))) for i in incidents]
     searched = [_searched(i) for i in incidents]
-    offsets, search_offsets = array.array("Q", [0]), array.array("Q", [0])
-    for n, (incident, blob, text) in enumerate(zip(incidents, blobs, searched, strict=True)):
+    json_items = [json_item(i).encode("utf-8") for i in incidents]
+    offsets, search_offsets, json_offsets = array.array("Q", [0]), array.array("Q", [0]), array.array("Q", [0])
+    for n, (incident, blob, text, item) in enumerate(zip(incidents, blobs, searched, json_items, strict=True)):
         months.setdefault(incident.month, []).append(n)
         offsets.append(offsets[-1] + len(blob))
         search_offsets.append(search_offsets[-1] + len(text))
+        json_offsets.append(json_offsets[-1] + len(item))
     linked_from: dict[str, list[int]] = {}  # id -> the records whose `related` names it (for `show`)
     for n, incident in enumerate(incidents):
         for link in incident.related:
@@ -265,12 +319,14 @@ def encode(ledger: Ledger) -> dict[str, Any]:
         "linked_from": linked_from,
         "search": searched,
         "search_offsets": search_offsets.tobytes(),
+        "json": json_items,
+        "json_offsets": json_offsets.tobytes(),
         "incidents": blobs,  # written one after another: no 60 MB copy joined in memory
         "offsets": offsets.tobytes(),
         "months": months,
         "facts": marshal.dumps(_facts_rows(incidents)),
-        "actors": None if actors is None else [_model_out(a, _ACTOR_FIELDS) for a in actors],
-        "places": None if places is None else [_model_out(p, _PLACE_FIELDS) for p in places],
+        "actors": None if actors is None else [_model_out(a, _fields(model.Actor)) for a in actors],
+        "places": None if places is None else [_model_out(p, _fields(model.Place)) for p in places],
         "place_where": None if ledger.places is None else ledger.places.where,
         "findings": [(f.path, f.line, f.col, f.severity, f.rule, f.message) for f in ledger.findings],
         "files": list(ledger.files),
@@ -287,7 +343,7 @@ def encode(ledger: Ledger) -> dict[str, Any]:
 # (marshal: magic, key, the small values, where each block lies), then the
 # big blocks.  Reading maps the file and decodes only what a command needs.
 HEADER = b"IRAQSEC-CACHE-1\n"
-_BLOCKS = ("incidents", "facts", "search")
+_BLOCKS = ("incidents", "facts", "search", "json")
 _LENGTH = struct.Struct("<QI")  # metadata length and CRC-32
 
 
@@ -323,7 +379,8 @@ def read(files: Sequence[Path]) -> Snapshot | None:
 def _well_formed(payload: dict[str, Any]) -> bool:
     expected = {"incidents": memoryview, "offsets": bytes, "months": dict, "facts": memoryview, "findings": list,
                 "files": list, "record_count": int, "actor_files": list, "place_files": list, "ids": list,
-                "linked_from": dict, "search": memoryview, "search_offsets": bytes}
+                "linked_from": dict, "search": memoryview, "search_offsets": bytes, "json": memoryview,
+                "json_offsets": bytes}
     return all(isinstance(payload.get(k), t) for k, t in expected.items()) and \
         all(payload.get(k) is None or isinstance(payload[k], list) for k in ("actors", "places")) and \
         (payload.get("place_where") is None or isinstance(payload["place_where"], dict))

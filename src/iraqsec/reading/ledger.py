@@ -17,28 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from iraqsec.reading.loader import MAX_LEDGER_BYTES, MAX_RECORDS, RawRecord, load_file, too_large
 from iraqsec.reading.nogc import no_gc
 from iraqsec.record.findings import DEFAULT_CAP, Finding, FindingLog, Omitted
-from iraqsec.record.model import Actor, Incident, Place
-from iraqsec.record.rules import (
-    ActorRegistry,
-    PlaceRegistry,
-    actor_names,
-    coordinates_precision,
-    duplicate_ids,
-    links,
-    probable_duplicates,
-    registry_rules,
-    sites,
-    ungraded,
-    validate_record,
-)
-from iraqsec.rendering import progress
 
 if TYPE_CHECKING:
     from iraqsec.analysis.query import Facts, Filters
     from iraqsec.reading.cache import Snapshot
+    from iraqsec.reading.loader import RawRecord
+    from iraqsec.record.model import Actor, Incident, Place
+    from iraqsec.record.rules import ActorRegistry, PlaceRegistry
 
 ENV_VAR = "IRAQSEC_LEDGER"
 ACTORS_FILE = "actors.yaml"
@@ -118,6 +105,13 @@ class Ledger:
         index = {ident: n for n, ident in enumerate(ids)} if named else {}
         numbers = sorted({*(index[i] for i in named if i in index), *self.snapshot.linked_from(incident.id)})
         return {incident.id: incident, **{other.id: other for other in self.snapshot.at(numbers)}}
+
+    def json_items(self, incidents: Sequence[Incident]) -> list[str] | None:
+        """These incidents' `plain.json_item` texts when the cache holds them,
+        else None."""
+        if self.snapshot is None:
+            return None
+        return self.snapshot.json_items(self.snapshot.numbers([i.id for i in incidents]))
 
     def facts(self) -> list[Facts] | None:
         """Every incident's `Facts` when the cache holds them, else None."""
@@ -208,6 +202,25 @@ def load(paths: Sequence[str], cap: int | None = DEFAULT_CAP) -> Ledger:
 
 
 def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
+    # Here, not at the top: a warm read from the cache needs neither the YAML
+    # reader nor the models' validation (docs/performance.md, "Start-up").
+    from iraqsec.reading.loader import MAX_LEDGER_BYTES, MAX_RECORDS, load_file, too_large
+    from iraqsec.record.model import Actor, Incident, Place
+    from iraqsec.record.rules import (
+        ActorRegistry,
+        PlaceRegistry,
+        actor_names,
+        coordinates_precision,
+        duplicate_ids,
+        links,
+        probable_duplicates,
+        registry_rules,
+        sites,
+        ungraded,
+        validate_record,
+    )
+    from iraqsec.rendering import progress
+
     files = expand(paths)
     raws: list[RawRecord] = []
     size = 0
@@ -262,7 +275,7 @@ def _raw_ids(raws: Sequence[RawRecord]) -> set[str]:
     return {raw.data["id"] for raw in raws if isinstance(raw.data, dict) and isinstance(raw.data.get("id"), str)}
 
 
-M = TypeVar("M", Actor, Place)
+M = TypeVar("M", "Actor", "Place")
 
 
 def _load_registry(files: Sequence[tuple[Path, str]], model: type[M], kind: str,
@@ -270,6 +283,9 @@ def _load_registry(files: Sequence[tuple[Path, str]], model: type[M], kind: str,
     """The valid entries of registry files (actors.yaml, places.yaml) and all
     their raw records, findings added to `log`; None when there is no such
     file."""
+    from iraqsec.reading.loader import load_file
+    from iraqsec.record.rules import validate_record
+
     if not files:
         return None, []
     entries: list[tuple[M, RawRecord]] = []
@@ -295,13 +311,29 @@ def load_cached(paths: Sequence[str]) -> Ledger:
     watched = [p for p, _ in files] + [p for p, _ in actor_files(files)] + [p for p, _ in place_files(files)]
     snapshot = cache.read(watched)
     if snapshot is not None:
-        actors, places = snapshot.actors(), snapshot.places()
         return Ledger(snapshot.payload["files"], [], snapshot.findings(), snapshot.payload["record_count"],
-                      None if actors is None else ActorRegistry(actors), snapshot.payload["actor_files"],
-                      None if places is None else PlaceRegistry(places, snapshot.payload["place_where"]),
+                      _actor_registry(snapshot), snapshot.payload["actor_files"], _place_registry(snapshot),
                       snapshot.payload["place_files"], snapshot)
     stamp = cache.key(watched)  # before reading, so that an edit during the load is not cached
     ledger = load(paths)
     if not ledger.errors:
         cache.write(watched, stamp, cache.encode(ledger))
     return ledger
+
+
+def _actor_registry(snapshot: Snapshot) -> ActorRegistry | None:
+    actors = snapshot.actors()
+    if actors is None:
+        return None
+    from iraqsec.record.rules import ActorRegistry  # only with an actors.yaml: the rules import pydantic
+
+    return ActorRegistry(actors)
+
+
+def _place_registry(snapshot: Snapshot) -> PlaceRegistry | None:
+    places = snapshot.places()
+    if places is None:
+        return None
+    from iraqsec.record.rules import PlaceRegistry
+
+    return PlaceRegistry(places, snapshot.payload["place_where"])
