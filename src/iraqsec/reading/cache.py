@@ -168,28 +168,69 @@ class _Builder:
         return value  # a URL source, or None
 
 
+class Corrupt(Exception):
+    """A cached block or record whose checksum does not match: the cache is
+    not to be trusted, and the ledger is read in full instead."""
+
+
+def _words(data: bytes, code: str) -> array.array[int]:
+    out = array.array(code)
+    out.frombytes(data)
+    return out
+
+
 class Snapshot:
     """A cached ledger: incidents are rebuilt on demand, by month when the
-    filters name months."""
+    filters name months.
 
-    def __init__(self, payload: dict[str, Any]) -> None:
+    Checksums are verified where the data is first read, so that a command
+    pays only for what it decodes: the metadata when the file is opened, the
+    `facts` and `search` blocks whole when first used, and each record and
+    each record's JSON text on its own when decoded.  A mismatch raises
+    `Corrupt` (`ledger.Ledger` then reads the ledger in full)."""
+
+    def __init__(self, payload: dict[str, Any], crcs: dict[str, int], path: Path) -> None:
         self.payload = payload
+        self.path = path  # the cache file, removed when found corrupt
         self.builder = _Builder()
         self._all: list[Incident] | None = None
         self._facts: list[Facts] | None = None
-        self._numbers: dict[str, int] | None = None
-        self.json_offsets = array.array("Q")
-        self.json_offsets.frombytes(payload["json_offsets"])
-        # All records are one block; offsets say where each one starts.
-        self.view = memoryview(payload["incidents"])
-        self.offsets = array.array("Q")
-        self.offsets.frombytes(payload["offsets"])
+        self._numbers: dict[str, int] = {}  # id -> record number, of the records rebuilt so far
+        self._crcs = crcs  # of the blocks checked whole, until checked
+        # Records and their JSON texts are each one block; offsets say where each one starts.
+        self.view = payload["incidents"]
+        self.offsets = _words(payload["offsets"], "Q")
+        self.record_crcs = _words(payload["record_crcs"], "I")
+        self.json_offsets = _words(payload["json_offsets"], "Q")
+        self.json_crcs = _words(payload["json_crcs"], "I")
+
+    def consistent(self) -> bool:
+        """Whether the indexes fit the blocks (a file can pass its checksums
+        and still be foreign: it is then ignored, never read out of bounds)."""
+        count = len(self.ids())
+        return (len(self.offsets) == len(self.json_offsets) == count + 1
+                and len(self.record_crcs) == len(self.json_crcs) == count
+                and self.offsets[-1] == len(self.view) and self.json_offsets[-1] == len(self.payload["json"]))
+
+    def _block(self, name: str) -> memoryview:
+        """A block checked whole, verified the first time it is read."""
+        block: memoryview = self.payload[name]
+        if name in self._crcs:
+            if zlib.crc32(block) != self._crcs[name]:  # about 10 ms per 25 MB
+                raise Corrupt(name)
+            del self._crcs[name]
+        return block
 
     def _incident(self, n: int) -> Incident:
         start, end = self.offsets[n], self.offsets[n + 1]
-        row, fields_set = marshal.loads(self.view[start:end])
+        if not start <= end or zlib.crc32(self.view[start:end]) != self.record_crcs[n]:
+            raise Corrupt(f"record {n}")
         cls = _models().Incident
-        built: Incident = self.builder.model(cls, _fields(cls), row, fields_set)
+        try:  # a foreign file can pass the checksums: whatever it holds, never a traceback
+            row, fields_set = marshal.loads(self.view[start:end])
+            built: Incident = self.builder.model(cls, _fields(cls), row, fields_set)
+        except (ValueError, EOFError, TypeError, AttributeError) as exc:
+            raise Corrupt(f"record {n}") from exc
         return built
 
     def incidents(self) -> list[Incident]:
@@ -203,8 +244,10 @@ class Snapshot:
         if self._facts is not None:
             return self._facts
         with no_gc():
-            # tuple.__new__ straight from C: the named tuple's own constructor is Python code
-            self._facts = list(map(functools.partial(tuple.__new__, Facts), marshal.loads(self.payload["facts"])))
+            try:  # tuple.__new__ straight from C: the named tuple's own constructor is Python code
+                self._facts = list(map(functools.partial(tuple.__new__, Facts), marshal.loads(self._block("facts"))))
+            except (ValueError, EOFError, TypeError) as exc:
+                raise Corrupt("facts") from exc
         return self._facts
 
     def in_months(self, months: Sequence[str]) -> list[int]:
@@ -216,7 +259,7 @@ class Snapshot:
         """The record numbers whose place, target, summary or notes contain
         `needle`, case-insensitively (query.Filters.search), in ledger order:
         one pass of bytes.find over the casefolded text, no model rebuilt."""
-        text = bytes(self.payload["search"])
+        text = bytes(self._block("search"))
         wanted = needle.casefold().encode("utf-8")
         if not wanted:
             return list(range(len(self.offsets) - 1))
@@ -236,16 +279,24 @@ class Snapshot:
 
     def numbers(self, idents: Sequence[str]) -> list[int]:
         """The record numbers of these incident ids (each a cached id)."""
-        if self._numbers is None:
+        if not all(ident in self._numbers for ident in idents):
             self._numbers = {ident: n for n, ident in enumerate(self.ids())}
         return [self._numbers[ident] for ident in idents]
 
     def json_items(self, numbers: Sequence[int]) -> list[str]:
         """These records' `plain.json_item` texts, as cached: `list --format
         json` prints them without rebuilding or encoding anything."""
-        starts = self.json_offsets
-        view = self.payload["json"]
-        return [str(view[starts[n]:starts[n + 1]], "utf-8") for n in numbers]
+        return [self._json_item(n) for n in numbers]
+
+    def _json_item(self, n: int) -> str:
+        start, end = self.json_offsets[n], self.json_offsets[n + 1]
+        piece = self.payload["json"][start:end]
+        if not start <= end or zlib.crc32(piece) != self.json_crcs[n]:
+            raise Corrupt(f"the JSON of record {n}")
+        try:
+            return str(piece, "utf-8")
+        except UnicodeDecodeError as exc:
+            raise Corrupt(f"the JSON of record {n}") from exc
 
     def linked_from(self, ident: str) -> list[int]:
         """The record numbers of the records whose `related` names `ident`."""
@@ -257,7 +308,9 @@ class Snapshot:
         if self._all is not None:
             return [self._all[n] for n in numbers]
         with no_gc():
-            return [self._incident(n) for n in numbers]
+            built = [self._incident(n) for n in numbers]
+        self._numbers.update(zip((i.id for i in built), numbers, strict=True))  # for `numbers`
+        return built
 
     def actors(self) -> list[Actor] | None:
         if self.payload["actors"] is None:
@@ -310,6 +363,7 @@ def encode(ledger: Ledger) -> dict[str, Any]:
         offsets.append(offsets[-1] + len(blob))
         search_offsets.append(search_offsets[-1] + len(text))
         json_offsets.append(json_offsets[-1] + len(item))
+    record_crcs, json_crcs = (array.array("I", map(zlib.crc32, pieces)) for pieces in (blobs, json_items))
     linked_from: dict[str, list[int]] = {}  # id -> the records whose `related` names it (for `show`)
     for n, incident in enumerate(incidents):
         for link in incident.related:
@@ -323,6 +377,8 @@ def encode(ledger: Ledger) -> dict[str, Any]:
         "json_offsets": json_offsets.tobytes(),
         "incidents": blobs,  # written one after another: no 60 MB copy joined in memory
         "offsets": offsets.tobytes(),
+        "record_crcs": record_crcs.tobytes(),
+        "json_crcs": json_crcs.tobytes(),
         "months": months,
         "facts": marshal.dumps(_facts_rows(incidents)),
         "actors": None if actors is None else [_model_out(a, _fields(model.Actor)) for a in actors],
@@ -344,6 +400,7 @@ def encode(ledger: Ledger) -> dict[str, Any]:
 # big blocks.  Reading maps the file and decodes only what a command needs.
 HEADER = b"IRAQSEC-CACHE-1\n"
 _BLOCKS = ("incidents", "facts", "search", "json")
+_CHECKED_WHOLE = ("facts", "search")  # the others are checked record by record (Snapshot)
 _LENGTH = struct.Struct("<QI")  # metadata length and CRC-32
 
 
@@ -365,22 +422,26 @@ def read(files: Sequence[Path]) -> Snapshot | None:
         if magic != MAGIC or found != wanted or not isinstance(payload, dict):
             return None
         base += length
+        crcs = {}
         for name, (start, size, crc) in payload.pop("blocks").items():
             if name not in _BLOCKS or not 0 <= start <= start + size <= len(view) - base:
                 return None
             payload[name] = view[base + start : base + start + size]
-            if zlib.crc32(payload[name]) != crc:  # about 10 ms per 100 MB: corruption is caught
-                return None
+            if name in _CHECKED_WHOLE:
+                crcs[name] = crc
+        if not _well_formed(payload):
+            return None
+        snapshot = Snapshot(payload, crcs, cache_file(files))
+        return snapshot if snapshot.consistent() else None
     except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, struct.error):
         return None
-    return Snapshot(payload) if _well_formed(payload) else None
 
 
 def _well_formed(payload: dict[str, Any]) -> bool:
     expected = {"incidents": memoryview, "offsets": bytes, "months": dict, "facts": memoryview, "findings": list,
                 "files": list, "record_count": int, "actor_files": list, "place_files": list, "ids": list,
                 "linked_from": dict, "search": memoryview, "search_offsets": bytes, "json": memoryview,
-                "json_offsets": bytes}
+                "json_offsets": bytes, "record_crcs": bytes, "json_crcs": bytes}
     return all(isinstance(payload.get(k), t) for k, t in expected.items()) and \
         all(payload.get(k) is None or isinstance(payload[k], list) for k in ("actors", "places")) and \
         (payload.get("place_where") is None or isinstance(payload["place_where"], dict))
@@ -401,7 +462,9 @@ def write(files: Sequence[Path], stamp: tuple[Any, ...], payload: dict[str, Any]
         for name, pieces in blocks.items():
             size, crc = 0, 0
             for piece in pieces:
-                size, crc = size + len(piece), zlib.crc32(piece, crc)
+                size = size + len(piece)
+                if name in _CHECKED_WHOLE:
+                    crc = zlib.crc32(piece, crc)
             small["blocks"][name] = (at, size, crc)
             at += size
         meta = marshal.dumps((MAGIC, stamp, small))

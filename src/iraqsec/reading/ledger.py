@@ -11,11 +11,13 @@ incidents file is its actor registry, `places.yaml` its gazetteer.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from iraqsec.reading.nogc import no_gc
 from iraqsec.record.findings import DEFAULT_CAP, Finding, FindingLog, Omitted
@@ -37,6 +39,27 @@ class LedgerNotFound(Exception):
     """A ledger path that does not exist or holds no ledger file."""
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _trusting_cache(method: Callable[Concatenate[Ledger, P], T]) -> Callable[Concatenate[Ledger, P], T]:
+    """A method that reads the cache: when what it reads there turns out to
+    be corrupt (checksums are verified as data is decoded), the ledger is
+    read in full and the method answers from that instead."""
+    @functools.wraps(method)
+    def wrapper(self: Ledger, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        from iraqsec.reading.cache import Corrupt
+
+        try:
+            return method(self, *args, **kwargs)
+        except Corrupt:
+            self.read_in_full()
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 @dataclass
 class Ledger:
     """A loaded ledger: valid incidents with their raw records, and findings."""
@@ -53,16 +76,36 @@ class Ledger:
     snapshot: Snapshot | None = None
     # Findings counted but not kept, beyond the cap per rule (see FindingLog).
     omitted: Omitted = field(default_factory=dict)
+    # The paths the cached ledger was read from (to read it in full if the cache is corrupt).
+    paths: list[str] = field(default_factory=list)
     # Candidates already rebuilt from the cache, by (months, search).
     _candidates: dict[tuple[tuple[str, ...], str | None], list[Incident]] = field(
         default_factory=dict, repr=False, compare=False)
 
     @property
     def incidents(self) -> list[Incident]:
+        return self._incidents()
+
+    @_trusting_cache
+    def _incidents(self) -> list[Incident]:
         if self.snapshot is not None:
             return self.snapshot.incidents()
         return [incident for incident, _ in self.entries]
 
+    def read_in_full(self) -> None:
+        """Stop using the cache: read the ledger from its files, and replace
+        the cache file (a corrupt one is removed even if the ledger now has
+        errors)."""
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        with contextlib.suppress(OSError):
+            snapshot.path.unlink()
+        full = load_cached(self.paths)
+        self.entries, self.findings, self.snapshot = full.entries, full.findings, None
+        self._candidates.clear()
+
+    @_trusting_cache
     def candidates(self, filters: Filters) -> list[Incident]:
         """The incidents `filters` may match: all of them, or, when the cache
         can find them directly, only those of the months it names and those
@@ -82,6 +125,7 @@ class Ledger:
     def ids(self) -> list[str]:
         return self.snapshot.ids() if self.snapshot is not None else [i.id for i in self.incidents]
 
+    @_trusting_cache
     def incident(self, ident: str) -> Incident | None:
         """The incident with this id (from the cache, only that one rebuilt)."""
         if self.snapshot is not None:
@@ -92,6 +136,7 @@ class Ledger:
                 return None
         return next((i for i in self.incidents if i.id == ident), None)
 
+    @_trusting_cache
     def around(self, incident: Incident) -> dict[str, Incident]:
         """By id: the incident, the records it names (related, superseded by)
         and the records whose `related` names it; every record without the
@@ -106,6 +151,7 @@ class Ledger:
         numbers = sorted({*(index[i] for i in named if i in index), *self.snapshot.linked_from(incident.id)})
         return {incident.id: incident, **{other.id: other for other in self.snapshot.at(numbers)}}
 
+    @_trusting_cache
     def json_items(self, incidents: Sequence[Incident]) -> list[str] | None:
         """These incidents' `plain.json_item` texts when the cache holds them,
         else None."""
@@ -113,6 +159,7 @@ class Ledger:
             return None
         return self.snapshot.json_items(self.snapshot.numbers([i.id for i in incidents]))
 
+    @_trusting_cache
     def facts(self) -> list[Facts] | None:
         """Every incident's `Facts` when the cache holds them, else None."""
         return None if self.snapshot is None else self.snapshot.facts()
@@ -313,7 +360,7 @@ def load_cached(paths: Sequence[str]) -> Ledger:
     if snapshot is not None:
         return Ledger(snapshot.payload["files"], [], snapshot.findings(), snapshot.payload["record_count"],
                       _actor_registry(snapshot), snapshot.payload["actor_files"], _place_registry(snapshot),
-                      snapshot.payload["place_files"], snapshot)
+                      snapshot.payload["place_files"], snapshot, paths=list(paths))
     stamp = cache.key(watched)  # before reading, so that an edit during the load is not cached
     ledger = load(paths)
     if not ledger.errors:
