@@ -25,22 +25,21 @@ UNGRADED = "ungraded"  # the --evidence term for records without a grade
 
 
 class Facts(NamedTuple):
-    """What filters, sorting and reports read of an incident: a light
-    stand-in for `Incident` that the cache hands out fast (reports over
-    100,000 records need not rebuild 100,000 models)."""
+    """What filters other than `--search`, sorting and reports read of an
+    incident: a light stand-in for `Incident` that the cache hands out fast
+    (reports over 100,000 records need not rebuild 100,000 models).  No
+    texts: decoding 100,000 summaries would cost more than the report; a
+    search goes through the records (from the cache, its text index finds
+    them)."""
 
     id: str
     date: str
     governorate: str
-    place: str
     tactic: str
     target_type: str
-    target: str
     target_country: str | None
     killed: int | None
     wounded: int | None
-    summary: str
-    notes: str | None
     actors: tuple[str, ...]
     month: str
     claimed_by: tuple[str, ...]
@@ -53,9 +52,9 @@ class Facts(NamedTuple):
 
 
 def facts(incident: Incident) -> Facts:
-    return Facts(incident.id, incident.date, incident.governorate, incident.place, incident.tactic,
-                 incident.target_type, incident.target, incident.target_country, incident.killed, incident.wounded,
-                 incident.summary, incident.notes, tuple(incident.actors), incident.month,
+    return Facts(incident.id, incident.date, incident.governorate, incident.tactic,
+                 incident.target_type, incident.target_country, incident.killed, incident.wounded,
+                 tuple(incident.actors), incident.month,
                  tuple(incident.claimed_by), tuple(incident.attributed_to), incident.evidence,
                  incident.scope, incident.site, tuple(incident.tags), incident.withdrawn is not None)
 
@@ -141,6 +140,8 @@ def _any_of(names: Sequence[str], wanted: Sequence[str]) -> bool:
 
 
 def _contains(incident: Record, needle: str) -> bool:
+    if isinstance(incident, Facts):  # a caller's mistake: `Ledger.records` gives the records for a search
+        raise TypeError("a text search reads the records; Facts hold no texts")
     folded = needle.casefold()
     return any(folded in (text or "").casefold()
                for text in (incident.place, incident.target, incident.summary, incident.notes))

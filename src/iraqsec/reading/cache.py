@@ -43,7 +43,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from iraqsec import __version__
-from iraqsec.analysis.query import Facts, facts, sort_key
+from iraqsec.analysis.query import Facts, facts
 from iraqsec.reading.nogc import no_gc
 from iraqsec.record.findings import Finding
 
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from iraqsec.reading.ledger import Ledger
     from iraqsec.record.model import Actor, Incident, Place
 
-MAGIC = "iraqsec-ledger-cache-4"
+MAGIC = "iraqsec-ledger-cache-5"
 _CODE = ("reading/cache.py", "reading/ledger.py", "reading/loader.py", "record/model.py", "reading/nogc.py",
          "analysis/query.py", "record/rules.py", "reading/scanner.py", "record/vocab.py", "rendering/plain.py")
 
@@ -240,15 +240,32 @@ class Snapshot:
         return self._all
 
     def facts(self) -> list[Facts]:
-        """Every incident as `Facts`, in ledger order (decoded once)."""
-        if self._facts is not None:
-            return self._facts
-        with no_gc():
-            try:  # tuple.__new__ straight from C: the named tuple's own constructor is Python code
-                self._facts = list(map(functools.partial(tuple.__new__, Facts), marshal.loads(self._block("facts"))))
-            except (ValueError, EOFError, TypeError) as exc:
-                raise Corrupt("facts") from exc
+        """Every incident as `Facts`, month by month (decoded once)."""
+        if self._facts is None:
+            with no_gc():
+                self._facts = [row for month in sorted(self.payload["facts_at"]) for row in self._month(month)]
         return self._facts
+
+    def facts_in(self, months: Sequence[str]) -> list[Facts]:
+        """The `Facts` of these months' incidents, only those decoded."""
+        out: list[Facts] = []
+        with no_gc():
+            for month in sorted(set(months).intersection(self.payload["facts_at"])):
+                rows = self._month(month)
+                self._numbers.update(zip((f.id for f in rows), self.payload["months"][month], strict=True))
+                out += rows
+        return out
+
+    def _month(self, month: str) -> list[Facts]:
+        """One month's `Facts`, in the order of its record numbers."""
+        start, end = self.payload["facts_at"][month]
+        try:  # tuple.__new__ straight from C: the named tuple's own constructor is Python code
+            rows = list(map(functools.partial(tuple.__new__, Facts), marshal.loads(self._block("facts")[start:end])))
+        except (ValueError, EOFError, TypeError) as exc:
+            raise Corrupt(f"the facts of {month}") from exc
+        if len(rows) != len(self.payload["months"][month]):
+            raise Corrupt(f"the facts of {month}")
+        return rows
 
     def in_months(self, months: Sequence[str]) -> list[int]:
         """The record numbers of these months, in ledger order."""
@@ -328,15 +345,20 @@ class Snapshot:
         return [Finding(*f) for f in self.payload["findings"]]
 
 
-def _facts_rows(incidents: Sequence[Incident]) -> list[tuple[Any, ...]]:
-    """Facts rows sorted by date and id (so that sorting them again is a
-    single pass), recurring values shared (marshal then writes each once)."""
-    shared: dict[Any, Any] = {}
-    rows = []
-    for incident in sorted(incidents, key=sort_key):
-        row = facts(incident)
-        rows.append(tuple(shared.setdefault(v, v) if isinstance(v, str) and len(v) <= 40 else v for v in row))
-    return rows
+def _facts_blobs(incidents: Sequence[Incident], months: dict[str, list[int]]) -> tuple[list[bytes], dict[str, Any]]:
+    """Each month's Facts rows, one marshal blob per month in the order of
+    its record numbers (so that `list --month` decodes only its month),
+    recurring values shared (marshal then writes each once); and where each
+    month's blob lies in the block."""
+    blobs, at, where = [], 0, {}
+    for month in sorted(months):
+        shared: dict[Any, Any] = {}
+        rows = [tuple(shared.setdefault(v, v) if isinstance(v, str) else v for v in facts(incidents[n]))
+                for n in months[month]]
+        blobs.append(marshal.dumps(rows))
+        where[month] = (at, at + len(blobs[-1]))
+        at += len(blobs[-1])
+    return blobs, where
 
 
 def _searched(incident: Incident) -> bytes:
@@ -364,6 +386,7 @@ def encode(ledger: Ledger) -> dict[str, Any]:
         search_offsets.append(search_offsets[-1] + len(text))
         json_offsets.append(json_offsets[-1] + len(item))
     record_crcs, json_crcs = (array.array("I", map(zlib.crc32, pieces)) for pieces in (blobs, json_items))
+    facts_blobs, facts_at = _facts_blobs(incidents, months)
     linked_from: dict[str, list[int]] = {}  # id -> the records whose `related` names it (for `show`)
     for n, incident in enumerate(incidents):
         for link in incident.related:
@@ -380,7 +403,8 @@ def encode(ledger: Ledger) -> dict[str, Any]:
         "record_crcs": record_crcs.tobytes(),
         "json_crcs": json_crcs.tobytes(),
         "months": months,
-        "facts": marshal.dumps(_facts_rows(incidents)),
+        "facts": facts_blobs,
+        "facts_at": facts_at,
         "actors": None if actors is None else [_model_out(a, _fields(model.Actor)) for a in actors],
         "places": None if places is None else [_model_out(p, _fields(model.Place)) for p in places],
         "place_where": None if ledger.places is None else ledger.places.where,
@@ -438,9 +462,9 @@ def read(files: Sequence[Path]) -> Snapshot | None:
 
 
 def _well_formed(payload: dict[str, Any]) -> bool:
-    expected = {"incidents": memoryview, "offsets": bytes, "months": dict, "facts": memoryview, "findings": list,
-                "files": list, "record_count": int, "actor_files": list, "place_files": list, "ids": list,
-                "linked_from": dict, "search": memoryview, "search_offsets": bytes, "json": memoryview,
+    expected = {"incidents": memoryview, "offsets": bytes, "months": dict, "facts": memoryview, "facts_at": dict,
+                "findings": list, "files": list, "record_count": int, "actor_files": list, "place_files": list,
+                "ids": list, "linked_from": dict, "search": memoryview, "search_offsets": bytes, "json": memoryview,
                 "json_offsets": bytes, "record_crcs": bytes, "json_crcs": bytes}
     return all(isinstance(payload.get(k), t) for k, t in expected.items()) and \
         all(payload.get(k) is None or isinstance(payload[k], list) for k in ("actors", "places")) and \

@@ -23,7 +23,7 @@ from iraqsec.reading.nogc import no_gc
 from iraqsec.record.findings import DEFAULT_CAP, Finding, FindingLog, Omitted
 
 if TYPE_CHECKING:
-    from iraqsec.analysis.query import Facts, Filters
+    from iraqsec.analysis.query import Facts, Filters, Record
     from iraqsec.reading.cache import Snapshot
     from iraqsec.reading.loader import RawRecord
     from iraqsec.record.model import Actor, Incident, Place
@@ -152,7 +152,7 @@ class Ledger:
         return {incident.id: incident, **{other.id: other for other in self.snapshot.at(numbers)}}
 
     @_trusting_cache
-    def json_items(self, incidents: Sequence[Incident]) -> list[str] | None:
+    def json_items(self, incidents: Sequence[Record]) -> list[str] | None:
         """These incidents' `plain.json_item` texts when the cache holds them,
         else None."""
         if self.snapshot is None:
@@ -163,6 +163,16 @@ class Ledger:
     def facts(self) -> list[Facts] | None:
         """Every incident's `Facts` when the cache holds them, else None."""
         return None if self.snapshot is None else self.snapshot.facts()
+
+    @_trusting_cache
+    def records(self, filters: Filters) -> Sequence[Record]:
+        """What `filters` may match (every record that does is among them),
+        as light as the cache allows: `Facts` from it (only those of the
+        months named), else `candidates`.  For a search, the records: Facts
+        hold no texts, and the cache's text index finds the records."""
+        if self.snapshot is None or filters.search:
+            return self.candidates(filters)
+        return self.snapshot.facts_in(filters.months) if filters.months else self.snapshot.facts()
 
     @property
     def errors(self) -> list[Finding]:
