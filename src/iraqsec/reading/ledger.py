@@ -101,7 +101,7 @@ class Ledger:
             return
         with contextlib.suppress(OSError):
             snapshot.path.unlink()
-        full = load_cached(self.paths)
+        full = _load_and_store(self.paths)  # never the cache again in this run
         self.entries, self.findings, self.snapshot = full.entries, full.findings, None
         self._candidates.clear()
 
@@ -364,13 +364,25 @@ def load_cached(paths: Sequence[str]) -> Ledger:
     it when nothing changed, and stored after a full load otherwise."""
     from iraqsec.reading import cache
 
-    files = expand(paths)
-    watched = [p for p, _ in files] + [p for p, _ in actor_files(files)] + [p for p, _ in place_files(files)]
-    snapshot = cache.read(watched)
+    snapshot = cache.read(_watched(paths))
     if snapshot is not None:
         return Ledger(snapshot.payload["files"], [], snapshot.findings(), snapshot.payload["record_count"],
                       _actor_registry(snapshot), snapshot.payload["actor_files"], _place_registry(snapshot),
                       snapshot.payload["place_files"], snapshot, paths=list(paths))
+    return _load_and_store(paths)
+
+
+def _watched(paths: Sequence[str]) -> list[Path]:
+    """Every file the cached content depends on."""
+    files = expand(paths)
+    return [p for p, _ in files] + [p for p, _ in actor_files(files)] + [p for p, _ in place_files(files)]
+
+
+def _load_and_store(paths: Sequence[str]) -> Ledger:
+    """A full load, stored in the cache when the ledger has no errors."""
+    from iraqsec.reading import cache
+
+    watched = _watched(paths)
     stamp = cache.key(watched)  # before reading, so that an edit during the load is not cached
     ledger = load(paths)
     if not ledger.errors:
