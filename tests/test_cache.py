@@ -50,6 +50,12 @@ QUERIES = [
     ("list", "--search", "\"marks\"", "--format", "ids"),
     ("list", "--month", "2020-09", "--search", "airport", "--format", "ids"),
     ("list", "--search", "nowhere", "--format", "ids"),
+    # warm JSON and ids output read the month's Facts and the stored JSON texts
+    ("list", "--month", "2020-09", "--format", "ids", "--reverse", "--limit", "1"),
+    ("list", "--month", "2020-10", "--month", "2020-09", "--format", "json", "--scope", "all"),
+    ("list", "--format", "json", "--tactic", "ied", "--include-withdrawn"),
+    ("list", "--search", "quoted", "--format", "json"),
+    ("summary", "--by", "tactic", "--month", "2020-09", "--format", "json"),
 ]
 
 
