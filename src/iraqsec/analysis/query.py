@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import operator
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, Union
 
@@ -85,10 +86,10 @@ class Filters:
     sites: tuple[str, ...] = ()
     scope: str = DEFAULT_SCOPE  # a scope term, or "all"
     include_withdrawn: bool = False
-    _actor_set: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
+    _checks: tuple[Callable[[Record], bool], ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_actor_set", frozenset(self.actors))
+        object.__setattr__(self, "_checks", tuple(_checks(self)))
 
     def matches(self, incident: Record) -> bool:
         return self.in_view(incident) and self.selects(incident)
@@ -107,36 +108,63 @@ class Filters:
 
     def selects(self, incident: Record) -> bool:
         """Meets every other filter."""
-        return (self._date_ok(incident)
-                and _member(incident.evidence or UNGRADED, self.evidence)
-                and _member(incident.site, self.sites)
-                and (not self.tags or not set(self.tags).isdisjoint(incident.tags))
-                and (not self.without_tags or set(self.without_tags).isdisjoint(incident.tags))
-                and _member(incident.tactic, self.tactics)
-                and _member(incident.target_type, self.target_types)
-                and _member(incident.governorate, self.governorates)
-                and _member(incident.target_country, self.target_countries)
-                and (not self.actors or not self._actor_set.isdisjoint(incident.actors))
-                and _any_of(incident.claimed_by, self.claimed_by)
-                and _any_of(incident.attributed_to, self.attributed_to)
-                and (not self.casualties or bool(incident.killed) or bool(incident.wounded))
-                and (self.search is None or _contains(incident, self.search)))
+        return all(check(incident) for check in self._checks)
 
-    def _date_ok(self, incident: Record) -> bool:
-        if self.months and incident.month not in self.months:
-            return False
-        if self.start is None and self.end is None:
-            return True
-        first, last = day_span(incident.date)
-        return (self.start is None or first >= self.start) and (self.end is None or last <= self.end)
+    def passing(self, incidents: Iterable[R]) -> list[R]:
+        """The records that meet every other filter, in the order given: one
+        pass per filter given, over what the previous ones left (a call of
+        `selects` per record ran every test, given or not)."""
+        pool = list(incidents)
+        for check in self._checks:
+            pool = list(filter(check, pool))
+        return pool
 
 
-def _member(value: str | None, allowed: Sequence[str]) -> bool:
-    return not allowed or value in allowed
+def _checks(f: Filters) -> Iterator[Callable[[Record], bool]]:
+    """One test per filter given (beyond the view): what `selects` means."""
+    if f.months:
+        months = frozenset(f.months)
+        yield lambda i: i.month in months
+    if f.start is not None or f.end is not None:
+        yield functools.partial(_in_range, start=f.start, end=f.end)
+    for name, wanted in (("evidence", f.evidence), ("site", f.sites), ("tactic", f.tactics),
+                         ("target_type", f.target_types), ("governorate", f.governorates),
+                         ("target_country", f.target_countries)):
+        if wanted:
+            yield _one_of(name, frozenset(wanted))
+    if f.tags:
+        tags = frozenset(f.tags)
+        yield lambda i: not tags.isdisjoint(i.tags)
+    if f.without_tags:
+        without = frozenset(f.without_tags)
+        yield lambda i: without.isdisjoint(i.tags)
+    for name, wanted in (("actors", f.actors), ("claimed_by", f.claimed_by), ("attributed_to", f.attributed_to)):
+        if wanted:
+            yield _any_of(name, frozenset(wanted))
+    if f.casualties:
+        yield lambda i: bool(i.killed) or bool(i.wounded)
+    if f.search is not None:
+        yield functools.partial(_contains, needle=f.search)
 
 
-def _any_of(names: Sequence[str], wanted: Sequence[str]) -> bool:
-    return not wanted or any(name in wanted for name in names)
+def _one_of(name: str, wanted: frozenset[str]) -> Callable[[Record], bool]:
+    """The record's `name` is one of `wanted` (a missing evidence grade is
+    the term "ungraded")."""
+    value = operator.attrgetter(name)
+    if name == "evidence":
+        return lambda i: (i.evidence or UNGRADED) in wanted
+    return lambda i: value(i) in wanted
+
+
+def _any_of(name: str, wanted: frozenset[str]) -> Callable[[Record], bool]:
+    """The record's list `name` names one of `wanted`."""
+    names = operator.attrgetter(name)
+    return lambda i: not wanted.isdisjoint(names(i))
+
+
+def _in_range(incident: Record, start: dt.date | None, end: dt.date | None) -> bool:
+    first, last = _day_span(incident.date)
+    return (start is None or first >= start) and (end is None or last <= end)
 
 
 def _contains(incident: Record, needle: str) -> bool:
@@ -149,6 +177,11 @@ def _contains(incident: Record, needle: str) -> bool:
 
 def day_span(date: str) -> tuple[dt.date, dt.date]:
     """First and last day a date string can mean."""
+    return _day_span(date)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a ledger has far fewer dates than records; bounded whatever the input
+def _day_span(date: str) -> tuple[dt.date, dt.date]:
     year, month = int(date[:4]), int(date[5:7])
     if len(date) == 7:
         return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
@@ -179,7 +212,7 @@ def matching(incidents: Iterable[R], filters: Filters) -> Iterable[R]:
     if filters == _EVERYTHING:
         return incidents
     if not filters.view_only:
-        return (i for i in incidents if filters.matches(i))
+        return filters.passing(i for i in incidents if filters.in_view(i))
     scope, withdrawn_too = filters.scope, filters.include_withdrawn
     if scope == "all":
         return [i for i in incidents if not i.is_withdrawn]  # (withdrawn_too is False here)
@@ -220,7 +253,7 @@ def left_out(incidents: Iterable[Record], filters: Filters) -> LeftOut:
         pool = list(incidents)
         kinds = Counter(zip(map(_SCOPE, pool), map(_WITHDRAWN, pool), strict=True))
     else:
-        kinds = Counter((i.scope, i.is_withdrawn) for i in incidents if filters.selects(i))
+        kinds = Counter((i.scope, i.is_withdrawn) for i in filters.passing(incidents))
     counts = {"context": 0, "campaign": 0, "withdrawn": 0}
     for (scope, withdrawn), count in kinds.items():
         if not filters.viewed(scope, withdrawn):
