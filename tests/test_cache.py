@@ -3,6 +3,7 @@ when corrupt, bypassed by --no-cache.  Every record here is SYNTHETIC."""
 
 from __future__ import annotations
 
+import marshal
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +50,12 @@ QUERIES = [
     ("list", "--search", "\"marks\"", "--format", "ids"),
     ("list", "--month", "2020-09", "--search", "airport", "--format", "ids"),
     ("list", "--search", "nowhere", "--format", "ids"),
+    # warm JSON and ids output read the month's Facts and the stored JSON texts
+    ("list", "--month", "2020-09", "--format", "ids", "--reverse", "--limit", "1"),
+    ("list", "--month", "2020-10", "--month", "2020-09", "--format", "json", "--scope", "all"),
+    ("list", "--format", "json", "--tactic", "ied", "--include-withdrawn"),
+    ("list", "--search", "quoted", "--format", "json"),
+    ("summary", "--by", "tactic", "--month", "2020-09", "--format", "json"),
 ]
 
 
@@ -139,3 +146,42 @@ def test_show_describes_links_both_ways_from_the_cache(run: Callable[..., Result
     assert [run("-f", ledger, "show", i).output for i in ids] == plain  # warm
     assert "answered by" in plain[0] and "2024-01-24-babil-jurf-al-sakhar-us-strikes" in plain[0]
     assert "responds to" in plain[1]
+
+
+def _blocks(data: bytes) -> dict[str, tuple[int, int]]:
+    """Where each big block of a cache file lies: name -> (start, end)."""
+    header = b"IRAQSEC-CACHE-1\n"
+    length = int.from_bytes(data[len(header):len(header) + 8], "little")
+    base = len(header) + 12
+    _, _, small = marshal.loads(data[base:base + length])
+    base += length
+    return {name: (base + start, base + start + size) for name, (start, size, _) in small["blocks"].items()}
+
+
+# A query that reads each block whole (checksums are verified where data is read).
+BLOCK_READERS = {
+    "incidents": ("list", "--format", "csv"),
+    "json": ("list", "--format", "json"),
+    "facts": ("summary", "--by", "tactic", "--format", "json"),
+    "search": ("list", "--search", "quoted", "--format", "ids"),
+}
+
+
+def test_a_corrupt_block_is_caught_where_it_is_read(write: Callable[..., Path], run: Callable[..., Result],
+                                                    tmp_path: Path) -> None:
+    """Each block is checked when a command first reads it: a corrupt one
+    makes the command read the ledger in full (same output, exit 0) and
+    the cache file is replaced."""
+    write(LEDGER)
+    expected = {name: run("--no-cache", "-f", "incidents.yaml", *q).output for name, q in BLOCK_READERS.items()}
+    run("-f", "incidents.yaml", "list")
+    (cache,) = _cache_files(tmp_path)
+    good = cache.read_bytes()
+    for name, (start, end) in _blocks(good).items():
+        assert end > start, name
+        for flipped in (good[:start] + bytes(b ^ 0xFF for b in good[start:end]) + good[end:],  # all of it
+                        good[:end - 1] + bytes([good[end - 1] ^ 1]) + good[end:]):  # its last byte
+            cache.write_bytes(flipped)
+            result = run("-f", "incidents.yaml", *BLOCK_READERS[name])
+            assert (result.exit_code, result.output) == (0, expected[name]), (name, result.output)
+            assert cache.read_bytes() != flipped, name  # replaced

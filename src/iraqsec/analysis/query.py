@@ -10,34 +10,37 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import operator
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, Union
 
-from iraqsec.record.model import Incident
 from iraqsec.record.vocab import DEFAULT_SCOPE
+
+if TYPE_CHECKING:  # only named: warm reports read Facts and never load pydantic (docs/performance.md)
+    from iraqsec.record.model import Incident
 
 UNGRADED = "ungraded"  # the --evidence term for records without a grade
 
 
 class Facts(NamedTuple):
-    """What filters, sorting and reports read of an incident: a light
-    stand-in for `Incident` that the cache hands out fast (reports over
-    100,000 records need not rebuild 100,000 models)."""
+    """What filters other than `--search`, sorting and reports read of an
+    incident: a light stand-in for `Incident` that the cache hands out fast
+    (reports over 100,000 records need not rebuild 100,000 models).  No
+    texts: decoding 100,000 summaries would cost more than the report; a
+    search goes through the records (from the cache, its text index finds
+    them)."""
 
     id: str
     date: str
     governorate: str
-    place: str
     tactic: str
     target_type: str
-    target: str
     target_country: str | None
     killed: int | None
     wounded: int | None
-    summary: str
-    notes: str | None
     actors: tuple[str, ...]
     month: str
     claimed_by: tuple[str, ...]
@@ -50,15 +53,15 @@ class Facts(NamedTuple):
 
 
 def facts(incident: Incident) -> Facts:
-    return Facts(incident.id, incident.date, incident.governorate, incident.place, incident.tactic,
-                 incident.target_type, incident.target, incident.target_country, incident.killed, incident.wounded,
-                 incident.summary, incident.notes, tuple(incident.actors), incident.month,
+    return Facts(incident.id, incident.date, incident.governorate, incident.tactic,
+                 incident.target_type, incident.target_country, incident.killed, incident.wounded,
+                 tuple(incident.actors), incident.month,
                  tuple(incident.claimed_by), tuple(incident.attributed_to), incident.evidence,
                  incident.scope, incident.site, tuple(incident.tags), incident.withdrawn is not None)
 
 
-Record = Incident | Facts
-R = TypeVar("R", Incident, Facts, Record)
+Record = Union["Incident", Facts]
+R = TypeVar("R", "Incident", Facts, Record)
 
 
 @dataclass(frozen=True)
@@ -83,54 +86,90 @@ class Filters:
     sites: tuple[str, ...] = ()
     scope: str = DEFAULT_SCOPE  # a scope term, or "all"
     include_withdrawn: bool = False
-    _actor_set: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
+    _checks: tuple[Callable[[Record], bool], ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_actor_set", frozenset(self.actors))
+        object.__setattr__(self, "_checks", tuple(_checks(self)))
 
     def matches(self, incident: Record) -> bool:
         return self.in_view(incident) and self.selects(incident)
 
     def in_view(self, incident: Record) -> bool:
         """Within the scope and withdrawn choice (the contract's default view)."""
-        return ((self.scope == "all" or incident.scope == self.scope)
-                and (self.include_withdrawn or not incident.is_withdrawn))
+        return self.viewed(incident.scope, incident.is_withdrawn)
+
+    def viewed(self, scope: str, withdrawn: bool) -> bool:
+        return (self.scope == "all" or scope == self.scope) and (self.include_withdrawn or not withdrawn)
+
+    @property
+    def view_only(self) -> bool:
+        """Whether only the view chooses (no other filter is given)."""
+        return self == Filters(scope=self.scope, include_withdrawn=self.include_withdrawn)
 
     def selects(self, incident: Record) -> bool:
         """Meets every other filter."""
-        return (self._date_ok(incident)
-                and _member(incident.evidence or UNGRADED, self.evidence)
-                and _member(incident.site, self.sites)
-                and (not self.tags or not set(self.tags).isdisjoint(incident.tags))
-                and (not self.without_tags or set(self.without_tags).isdisjoint(incident.tags))
-                and _member(incident.tactic, self.tactics)
-                and _member(incident.target_type, self.target_types)
-                and _member(incident.governorate, self.governorates)
-                and _member(incident.target_country, self.target_countries)
-                and (not self.actors or not self._actor_set.isdisjoint(incident.actors))
-                and _any_of(incident.claimed_by, self.claimed_by)
-                and _any_of(incident.attributed_to, self.attributed_to)
-                and (not self.casualties or bool(incident.killed) or bool(incident.wounded))
-                and (self.search is None or _contains(incident, self.search)))
+        return all(check(incident) for check in self._checks)
 
-    def _date_ok(self, incident: Record) -> bool:
-        if self.months and incident.month not in self.months:
-            return False
-        if self.start is None and self.end is None:
-            return True
-        first, last = day_span(incident.date)
-        return (self.start is None or first >= self.start) and (self.end is None or last <= self.end)
+    def passing(self, incidents: Iterable[R]) -> list[R]:
+        """The records that meet every other filter, in the order given: one
+        pass per filter given, over what the previous ones left (a call of
+        `selects` per record ran every test, given or not)."""
+        pool = list(incidents)
+        for check in self._checks:
+            pool = list(filter(check, pool))
+        return pool
 
 
-def _member(value: str | None, allowed: Sequence[str]) -> bool:
-    return not allowed or value in allowed
+def _checks(f: Filters) -> Iterator[Callable[[Record], bool]]:
+    """One test per filter given (beyond the view): what `selects` means."""
+    if f.months:
+        months = frozenset(f.months)
+        yield lambda i: i.month in months
+    if f.start is not None or f.end is not None:
+        yield functools.partial(_in_range, start=f.start, end=f.end)
+    for name, wanted in (("evidence", f.evidence), ("site", f.sites), ("tactic", f.tactics),
+                         ("target_type", f.target_types), ("governorate", f.governorates),
+                         ("target_country", f.target_countries)):
+        if wanted:
+            yield _one_of(name, frozenset(wanted))
+    if f.tags:
+        tags = frozenset(f.tags)
+        yield lambda i: not tags.isdisjoint(i.tags)
+    if f.without_tags:
+        without = frozenset(f.without_tags)
+        yield lambda i: without.isdisjoint(i.tags)
+    for name, wanted in (("actors", f.actors), ("claimed_by", f.claimed_by), ("attributed_to", f.attributed_to)):
+        if wanted:
+            yield _any_of(name, frozenset(wanted))
+    if f.casualties:
+        yield lambda i: bool(i.killed) or bool(i.wounded)
+    if f.search is not None:
+        yield functools.partial(_contains, needle=f.search)
 
 
-def _any_of(names: Sequence[str], wanted: Sequence[str]) -> bool:
-    return not wanted or any(name in wanted for name in names)
+def _one_of(name: str, wanted: frozenset[str]) -> Callable[[Record], bool]:
+    """The record's `name` is one of `wanted` (a missing evidence grade is
+    the term "ungraded")."""
+    value = operator.attrgetter(name)
+    if name == "evidence":
+        return lambda i: (i.evidence or UNGRADED) in wanted
+    return lambda i: value(i) in wanted
+
+
+def _any_of(name: str, wanted: frozenset[str]) -> Callable[[Record], bool]:
+    """The record's list `name` names one of `wanted`."""
+    names = operator.attrgetter(name)
+    return lambda i: not wanted.isdisjoint(names(i))
+
+
+def _in_range(incident: Record, start: dt.date | None, end: dt.date | None) -> bool:
+    first, last = _day_span(incident.date)
+    return (start is None or first >= start) and (end is None or last <= end)
 
 
 def _contains(incident: Record, needle: str) -> bool:
+    if isinstance(incident, Facts):  # a caller's mistake: `Ledger.records` gives the records for a search
+        raise TypeError("a text search reads the records; Facts hold no texts")
     folded = needle.casefold()
     return any(folded in (text or "").casefold()
                for text in (incident.place, incident.target, incident.summary, incident.notes))
@@ -138,6 +177,11 @@ def _contains(incident: Record, needle: str) -> bool:
 
 def day_span(date: str) -> tuple[dt.date, dt.date]:
     """First and last day a date string can mean."""
+    return _day_span(date)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a ledger has far fewer dates than records; bounded whatever the input
+def _day_span(date: str) -> tuple[dt.date, dt.date]:
     year, month = int(date[:4]), int(date[5:7])
     if len(date) == 7:
         return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
@@ -156,9 +200,25 @@ _SORT_KEY = operator.attrgetter("date", "id")  # sort_key, at C speed
 
 def select(incidents: Iterable[R], filters: Filters, reverse: bool = False,
            limit: int | None = None) -> list[R]:
-    pool = incidents if filters == _EVERYTHING else (i for i in incidents if filters.matches(i))
-    chosen = sorted(pool, key=_SORT_KEY, reverse=reverse)
+    chosen = sorted(matching(incidents, filters), key=_SORT_KEY, reverse=reverse)
     return chosen if limit is None else chosen[:limit]
+
+
+def matching(incidents: Iterable[R], filters: Filters) -> Iterable[R]:
+    """The records that meet `filters`, in the order given.  Without any
+    filter but the view (the default view of a report), one inline test per
+    record instead of a call of `Filters.matches`: 100,000 calls cost more
+    than a warm report may take."""
+    if filters == _EVERYTHING:
+        return incidents
+    if not filters.view_only:
+        return filters.passing(i for i in incidents if filters.in_view(i))
+    scope, withdrawn_too = filters.scope, filters.include_withdrawn
+    if scope == "all":
+        return [i for i in incidents if not i.is_withdrawn]  # (withdrawn_too is False here)
+    if withdrawn_too:
+        return [i for i in incidents if i.scope == scope]
+    return [i for i in incidents if i.scope == scope and not i.is_withdrawn]
 
 
 @dataclass(frozen=True)
@@ -189,14 +249,19 @@ def _s(n: int) -> str:
 def left_out(incidents: Iterable[Record], filters: Filters) -> LeftOut:
     """How many records meet the filters but not the view, by reason
     (a withdrawn record is counted as withdrawn whatever its scope)."""
-    context = campaign = withdrawn = 0
-    for incident in incidents:
-        if filters.in_view(incident) or not filters.selects(incident):
-            continue
-        if incident.is_withdrawn and not filters.include_withdrawn:
-            withdrawn += 1
-        elif incident.scope == "context":
-            context += 1
-        else:
-            campaign += 1
-    return LeftOut(context, campaign, withdrawn)
+    if filters.view_only:  # every record meets the other filters: count the (scope, withdrawn) pairs at C speed
+        pool = list(incidents)
+        kinds = Counter(zip(map(_SCOPE, pool), map(_WITHDRAWN, pool), strict=True))
+    else:
+        kinds = Counter((i.scope, i.is_withdrawn) for i in filters.passing(incidents))
+    counts = {"context": 0, "campaign": 0, "withdrawn": 0}
+    for (scope, withdrawn), count in kinds.items():
+        if not filters.viewed(scope, withdrawn):
+            reason = "withdrawn" if withdrawn and not filters.include_withdrawn else \
+                "context" if scope == "context" else "campaign"
+            counts[reason] += count
+    return LeftOut(**counts)
+
+
+_SCOPE = operator.attrgetter("scope")
+_WITHDRAWN = operator.attrgetter("is_withdrawn")

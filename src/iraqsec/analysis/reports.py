@@ -26,11 +26,13 @@ import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iraqsec.analysis.query import UNGRADED, Filters, Record
 from iraqsec.record import vocab
-from iraqsec.record.model import Incident, Place
+
+if TYPE_CHECKING:
+    from iraqsec.record.model import Incident, Place
 
 FIELDS: dict[str, str] = {  # command-line name -> JSON key
     "month": "month",

@@ -5,17 +5,19 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from iraqsec.analysis.query import Filters, LeftOut, Record, left_out, select
+from iraqsec.analysis.query import Filters, LeftOut, Record, left_out, matching, select
 from iraqsec.reading.ledger import Ledger, LedgerNotFound, default_paths, load, load_cached
 from iraqsec.record.findings import DEFAULT_CAP
-from iraqsec.record.model import Incident
 from iraqsec.writing.outputs import Output, write
 
 from .options import resolve_actors, resolve_sites
+
+if TYPE_CHECKING:
+    from iraqsec.record.model import Incident
 
 MAX_SHOWN_ERRORS = 10
 
@@ -64,13 +66,18 @@ def selected(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filters, lis
     return ledger, filters, select(ledger.candidates(filters), filters)
 
 
+def selected_facts(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filters, list[Record]]:
+    """Like `selected`, for output that reads only what `Facts` holds (the
+    cache then rebuilds no model), in date-then-id order."""
+    ledger = open_ledger(ctx)
+    filters = _resolved(ledger, filters)
+    return ledger, filters, select(ledger.records(filters), filters)
+
+
 def omitted(ledger: Ledger, filters: Filters) -> LeftOut:
-    """What the scope and withdrawn choice left out of a selection (from the
-    cache's candidates when it can find them directly: every record that
-    meets the filters is among them)."""
-    if ledger.snapshot is not None and (filters.months or filters.search):
-        return left_out(ledger.candidates(filters), filters)
-    return left_out(ledger.facts() or ledger.candidates(filters), filters)
+    """What the scope and withdrawn choice left out of a selection (every
+    record that meets the filters is among `Ledger.records`)."""
+    return left_out(ledger.records(filters), filters)
 
 
 def count_line(count: int, left: LeftOut, noun: str = "incident") -> str:
@@ -91,10 +98,7 @@ def selected_records(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filt
     group): the matching records come unsorted."""
     ledger = open_ledger(ctx)
     filters = _resolved(ledger, filters)
-    pool: list[Record] = list(ledger.facts() or ledger.candidates(filters))
-    if filters == Filters(scope="all", include_withdrawn=True):
-        return ledger, filters, pool  # no filter at all: no pass over 100,000 records
-    return ledger, filters, [r for r in pool if filters.matches(r)]
+    return ledger, filters, list(matching(ledger.records(filters), filters))
 
 
 def _resolved(ledger: Ledger, filters: Filters) -> Filters:
@@ -105,7 +109,7 @@ def _resolved(ledger: Ledger, filters: Filters) -> Filters:
         registry = ledger.registry
         return resolve_actors(filters, registry.canonical, sorted(registry.names))
     if filters.actors or filters.claimed_by or filters.attributed_to:
-        names = {a.casefold(): a for i in ledger.incidents for a in i.actors}
+        names = {a.casefold(): a for i in (ledger.facts() or ledger.incidents) for a in i.actors}
         return resolve_actors(filters, lambda n: names.get(n.casefold()), sorted(names.values()))
     return filters
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from click.shell_completion import CompletionItem
 
-from iraqsec.analysis.query import Filters
+from iraqsec.analysis.query import Filters, R, Record
 from iraqsec.rendering import plain
 from iraqsec.rendering.plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS
-from iraqsec.writing.writer import dump_records
 
-from .common import count_line, draw, emit, note_left_out, omitted, selected
+from .common import count_line, draw, emit, note_left_out, omitted, selected, selected_facts
 from .options import filter_options, output_format
+
+if TYPE_CHECKING:
+    from iraqsec.reading.ledger import Ledger
 
 
 def _limit(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
@@ -61,12 +65,15 @@ def list_(ctx: click.Context, filters: Filters, fmt: str, limit: int | None, col
     still, one incident per entry.  Context and withdrawn
     records are left out unless --scope / --include-withdrawn ask for them;
     the count line says how many."""
+    if fmt in ("json", "ids"):  # what Facts hold and the cache's JSON texts: no model rebuilt
+        ledger, filters, records = selected_facts(ctx, filters)
+        records = _cut(records, reverse, limit)
+        note_left_out(omitted(ledger, filters))
+        emit(_json(ledger, records) if fmt == "json" else "".join(f"{i.id}\n" for i in records))
+        return
     ledger, filters, chosen = selected(ctx, filters)
     left = omitted(ledger, filters)
-    if reverse:
-        chosen.reverse()
-    if limit is not None:
-        chosen = chosen[:limit]
+    chosen = _cut(chosen, reverse, limit)
     if fmt == "table":
         from iraqsec.rendering.render import incident_table  # here: rich only for the table
 
@@ -74,13 +81,27 @@ def list_(ctx: click.Context, filters: Filters, fmt: str, limit: int | None, col
         draw([incident_table(chosen, columns), line] if chosen else [line])
         return
     note_left_out(left)
-    if fmt == "json":
-        emit(plain.to_json(chosen))
-    elif fmt == "ndjson":
+    if fmt == "ndjson":
         emit(plain.to_ndjson(chosen))
     elif fmt == "csv":
         emit(plain.to_csv(chosen))
-    elif fmt == "yaml":
-        emit(dump_records(chosen))
     else:
-        emit("".join(f"{i.id}\n" for i in chosen))
+        from iraqsec.writing.writer import dump_records  # here: the writer loads yaml and the models
+
+        emit(dump_records(chosen))
+
+
+
+def _cut(records: list[R], reverse: bool, limit: int | None) -> list[R]:
+    """Newest first with --reverse, then at most --limit."""
+    if reverse:
+        records.reverse()
+    return records if limit is None else records[:limit]
+
+
+def _json(ledger: Ledger, records: list[Record]) -> str:
+    items = ledger.json_items(records)
+    if items is None:  # no cache, or a corrupt one (the records may then be Facts read before): the models
+        by_id = {i.id: i for i in ledger.incidents}
+        return plain.to_json([by_id[r.id] for r in records])
+    return plain.to_json([], items)

@@ -19,10 +19,12 @@ import click
 
 from iraqsec.analysis.query import UNGRADED, Filters, day_span
 from iraqsec.record import vocab
-from iraqsec.record.model import TAG_RE, parse_date, suggest
 
 from .completion import complete_actors, complete_countries, complete_governorates, complete_sites, words
 
+# The record format's own checks (`record.model`) are imported where an option
+# is checked, not at the top: importing that module loads pydantic, which warm
+# reading commands otherwise never need (docs/performance.md, "Start-up").
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 YEAR_RE = re.compile(r"^[0-9]{4}$")
 
@@ -47,6 +49,8 @@ def _date_bound(last: bool) -> Callable[[click.Context, click.Parameter, str | N
             return None
         if YEAR_RE.match(value) and int(value) >= 1:  # a year: from its first day, to its last
             return dt.date(int(value), 12, 31) if last else dt.date(int(value), 1, 1)
+        from iraqsec.record.model import parse_date
+
         try:
             parse_date(value)  # the record format's own rule: YYYY-MM-DD or YYYY-MM, a real day
         except ValueError:
@@ -65,6 +69,8 @@ def _terms(name: str, terms: Sequence[str]) -> Callable[[click.Context, click.Pa
         for value in values:
             folded = {t.casefold(): t for t in terms}
             if value.casefold() not in folded:
+                from iraqsec.record.model import suggest
+
                 near = suggest(value, terms)
                 hint = f" (did you mean '{near[0]}'?)" if near else ""
                 raise click.BadParameter(f"unknown {name} '{value}'{hint}; valid: {', '.join(terms)}", ctx, param)
@@ -94,6 +100,8 @@ def _countries(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 
 def _tags(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
     for value in values:
+        from iraqsec.record.model import TAG_RE
+
         if not TAG_RE.match(value):
             raise click.BadParameter(f"'{value}' is not a tag; tags are kebab-case, e.g. rocket-campaign", ctx, param)
     return values
@@ -212,6 +220,8 @@ def resolve_sites(filters: Filters, resolve: Callable[[str], list[str]] | None, 
     for name in filters.sites:
         found = resolve(name)
         if not found:
+            from iraqsec.record.model import suggest
+
             near = suggest(name, known, n=3)
             hint = f"; did you mean: {', '.join(near)}?" if near else "; 'iraqsec places' lists them"
             raise click.BadParameter(f"unknown place '{name}'{hint}", param_hint="'--site'")

@@ -10,7 +10,6 @@ import click
 from iraqsec.record.model import Incident, suggest
 from iraqsec.rendering import plain
 from iraqsec.rendering.render import incident_detail
-from iraqsec.writing.writer import dump_record
 
 from .common import draw, emit, open_ledger
 from .completion import complete_ids
@@ -39,6 +38,8 @@ def show(ctx: click.Context, incident_id: str, fmt: str) -> None:
     if fmt == "json":
         emit(json.dumps(plain.record_dict(incident), ensure_ascii=False, indent=2) + "\n")
     elif fmt == "yaml":
+        from iraqsec.writing.writer import dump_record  # here: the writer loads yaml
+
         emit(dump_record(incident))
     else:
         by_id = ledger.around(incident)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import click
-from rich.text import Text
+from typing import TYPE_CHECKING
 
-from iraqsec.analysis.query import Filters
+import click
+
+from iraqsec.analysis.query import Filters, LeftOut
 from iraqsec.analysis.reports import (
     FIELDS,
     MEASURES,
@@ -22,6 +23,9 @@ from iraqsec.writing.outputs import Output
 
 from .common import UsageFailure, draw, emit, note_left_out, omitted, selected_records
 from .options import filter_options, output_format, period_option, save_options
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 @click.command()
@@ -67,9 +71,6 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], period: s
     headers = [period.capitalize() if b == "month" else b.replace("-", " ").capitalize() for b in by]
     if fmt != "table":
         note_left_out(left)
-    notes: list[str | Text] = [f"({left.note()})"] if left.note() else []
-    if "month" in by:
-        notes = [*(Text(n) for n in period_notes(months, period)), *notes]
     if fmt == "json":
         emit(plain.rows_to_json(rows))
     elif fmt == "csv":
@@ -82,12 +83,14 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], period: s
     elif len(fields) == 2 and period in fields:
         from iraqsec.rendering.render import pivot_table  # here: rich only for drawings
 
+        notes = _table_notes(left, months, period, by)
         other = fields[1] if fields[0] == period else fields[0]
         table = pivot_table(pivot(chosen, other, months, period), headers[fields.index(other)])
         draw([table, *_notes(fields), *notes], save_svg, save_html, "iraqsec summary")
     else:
         from iraqsec.rendering.render import summary_table
 
+        notes = _table_notes(left, months, period, by)
         total = Measures()
         for incident in chosen:
             total.add(incident)
@@ -98,4 +101,16 @@ def summary(ctx: click.Context, filters: Filters, by: tuple[str, ...], period: s
 
 def _notes(fields: list[str]) -> list[Text]:
     """What a grouping by a list field counts, said under the table."""
+    from rich.text import Text  # here: JSON and CSV output never load rich
+
     return [Text(MULTI_NOTES[f], style="dim") for f in fields if f in MULTI_NOTES]
+
+
+def _table_notes(left: LeftOut, months: list[str], period: str, by: tuple[str, ...]) -> list[str | Text]:
+    """What a table says under it: partial periods, records left out."""
+    from rich.text import Text
+
+    notes: list[str | Text] = [f"({left.note()})"] if left.note() else []
+    if "month" in by:
+        notes = [*(Text(n) for n in period_notes(months, period)), *notes]
+    return notes

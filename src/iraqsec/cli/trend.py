@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.text import Text
 
 from iraqsec.analysis.query import Filters
 from iraqsec.analysis.reports import (
@@ -22,11 +21,13 @@ from iraqsec.analysis.reports import (
     series_by,
 )
 from iraqsec.rendering import plain
-from iraqsec.rendering.render import evidence_legend, sparkline_table, trend_table
 from iraqsec.writing.outputs import Output
 
 from .common import draw, emit, note_left_out, omitted, selected_records
 from .options import filter_options, output_format, period_option, save_options
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 @click.command()
@@ -59,7 +60,7 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, period: str, fmt
     if fmt == "json":
         note_left_out(left)
     months = report_months(filters, chosen)
-    hints = [Text(n) for n in period_notes(months, period)]
+    hints = period_notes(months, period)  # drawn as Text: never read as markup
     if by:
         rows = series_by(chosen, FIELDS[by], months, period)
         labels = list(periods(months, period))
@@ -67,20 +68,30 @@ def trend(ctx: click.Context, filters: Filters, by: str | None, period: str, fmt
             emit(plain.rows_to_json([{FIELDS[by]: v, "counts": dict(zip(labels, c, strict=True))}
                                      for v, c in rows.items()]))
         else:
+            from iraqsec.rendering.render import sparkline_table  # here: JSON output never loads rich
+
             table = sparkline_table(rows, labels, by.replace("-", " ").capitalize(), FIELDS[by], period)
-            draw([table, *hints, *notes], save_svg, save_html, "iraqsec trend")
+            draw([table, *_texts(hints), *notes], save_svg, save_html, "iraqsec trend")
         return
     points = series(chosen, months, period)
     if fmt == "json":
         emit(plain.rows_to_json([_point_json(p, period) for p in points]))
         return
+    from iraqsec.rendering.render import evidence_legend, trend_table
+
     noun = f"{period}s"
     rules = [f"Escalation: at least {ESCALATION_MIN} incidents and {ESCALATION_RATIO}x the mean of the previous "
              f"{ESCALATION_WINDOW} {noun}.",
              f"▲ rising: an escalation {period} with more incidents than the {period} before.",
              f"■ high: an escalation {period} with as many or fewer; the level stays high."]
-    draw([trend_table(points, period), evidence_legend(), *(Text(r) for r in rules), *hints, *notes],
+    draw([trend_table(points, period), evidence_legend(), *_texts(rules), *_texts(hints), *notes],
          save_svg, save_html, "iraqsec trend")
+
+
+def _texts(lines: list[str]) -> list[Text]:
+    from rich.text import Text  # here: JSON output never loads rich
+
+    return [Text(line) for line in lines]
 
 
 def _point_json(point: Point, period: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ import bisect
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import marshal
 import mmap
 import os
@@ -38,27 +39,41 @@ import tempfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import pydantic
-
 from iraqsec import __version__
-from iraqsec.analysis.query import Facts, facts, sort_key
+from iraqsec.analysis.query import Facts, facts
 from iraqsec.reading.nogc import no_gc
 from iraqsec.record.findings import Finding
-from iraqsec.record.model import Actor, Incident, Place, Related, Source, Withdrawn
 
 if TYPE_CHECKING:
     from iraqsec.reading.ledger import Ledger
+    from iraqsec.record.model import Actor, Incident, Place
 
-MAGIC = "iraqsec-ledger-cache-3"
+MAGIC = "iraqsec-ledger-cache-5"
 _CODE = ("reading/cache.py", "reading/ledger.py", "reading/loader.py", "record/model.py", "reading/nogc.py",
-         "analysis/query.py", "record/rules.py", "reading/scanner.py", "record/vocab.py")
-_INCIDENT_FIELDS = tuple(Incident.model_fields)
-_ACTOR_FIELDS = tuple(Actor.model_fields)
-_PLACE_FIELDS = tuple(Place.model_fields)
-# Record keys whose values are models (or lists of them), and their class.
-_NESTED: dict[str, type[pydantic.BaseModel]] = {"sources": Source, "related": Related, "withdrawn": Withdrawn}
+         "analysis/query.py", "record/rules.py", "reading/scanner.py", "record/vocab.py", "rendering/plain.py")
+
+
+def _models() -> ModuleType:
+    """The models' module, imported only by what rebuilds or encodes models:
+    importing pydantic costs more than a warm `summary` may take."""
+    from iraqsec.record import model
+
+    return model
+
+
+@functools.cache
+def _fields(cls: type[Any]) -> tuple[str, ...]:
+    return tuple(cls.model_fields)
+
+
+@functools.cache
+def _nested() -> dict[str, type[Any]]:
+    """Record keys whose values are models (or lists of them), and their class."""
+    model = _models()
+    return {"sources": model.Source, "related": model.Related, "withdrawn": model.Withdrawn}
 
 
 def cache_dir(environ: dict[str, str] | None = None) -> Path:
@@ -74,8 +89,20 @@ def key(files: Sequence[Path]) -> tuple[Any, ...]:
     """What the cached content depends on; any change makes a new key."""
     here = Path(__file__).resolve().parent.parent  # the package, above reading/
     code = tuple((name, *_stat(here / name)[1:3]) for name in _CODE)
-    versions = (__version__, pydantic.VERSION, sys.version_info[:2])  # what the models and marshal depend on
+    versions = (__version__, _pydantic_version(), sys.version_info[:2])  # what the models and marshal depend on
     return (MAGIC, versions, code, tuple(_stat(path) for path in files))
+
+
+@functools.cache
+def _pydantic_version() -> str:
+    """A digest of pydantic's `version.py`, which names its version and the
+    pydantic-core it needs: read, not imported (importing pydantic alone
+    takes longer than a warm `summary` may)."""
+    spec = importlib.util.find_spec("pydantic")  # a top-level package: found, not imported
+    if spec is None or spec.origin is None:
+        return "none"
+    text = (Path(spec.origin).parent / "version.py").read_bytes()
+    return hashlib.sha256(text).hexdigest()[:32]
 
 
 def _stat(path: Path) -> tuple[str, int, int, int, int]:
@@ -95,6 +122,8 @@ def _nested_out(value: Any) -> Any:
     """A nested model as (values, fields set); lists item by item; text as is."""
     if isinstance(value, list):
         return [_nested_out(v) for v in value]
+    import pydantic  # encoding only: a cold load has imported it already
+
     if isinstance(value, pydantic.BaseModel):
         return dict(value.__dict__), tuple(value.model_fields_set)
     return value
@@ -102,7 +131,8 @@ def _nested_out(value: Any) -> Any:
 
 def _model_out(model: Incident | Actor | Place, fields: tuple[str, ...]) -> tuple[tuple[Any, ...], tuple[str, ...]]:
     values = model.__dict__
-    row = tuple(_nested_out(values[f]) if f in _NESTED else values[f] for f in fields)
+    nested = _nested()
+    row = tuple(_nested_out(values[f]) if f in nested else values[f] for f in fields)
     return row, tuple(sorted(model.model_fields_set))
 
 
@@ -115,7 +145,7 @@ class _Builder:
 
     def model(self, cls: type[Any], fields: tuple[str, ...], row: tuple[Any, ...], fields_set: tuple[str, ...]) -> Any:
         values = dict(zip(fields, row, strict=True))
-        for name, nested in _NESTED.items():
+        for name, nested in _nested().items():
             if name in values:
                 values[name] = self._nested(nested, values[name])
         shared = self.field_sets.get(fields_set)
@@ -138,24 +168,69 @@ class _Builder:
         return value  # a URL source, or None
 
 
+class Corrupt(Exception):
+    """A cached block or record whose checksum does not match: the cache is
+    not to be trusted, and the ledger is read in full instead."""
+
+
+def _words(data: bytes, code: str) -> array.array[int]:
+    out = array.array(code)
+    out.frombytes(data)
+    return out
+
+
 class Snapshot:
     """A cached ledger: incidents are rebuilt on demand, by month when the
-    filters name months."""
+    filters name months.
 
-    def __init__(self, payload: dict[str, Any]) -> None:
+    Checksums are verified where the data is first read, so that a command
+    pays only for what it decodes: the metadata when the file is opened, the
+    `facts` and `search` blocks whole when first used, and each record and
+    each record's JSON text on its own when decoded.  A mismatch raises
+    `Corrupt` (`ledger.Ledger` then reads the ledger in full)."""
+
+    def __init__(self, payload: dict[str, Any], crcs: dict[str, int], path: Path) -> None:
         self.payload = payload
+        self.path = path  # the cache file, removed when found corrupt
         self.builder = _Builder()
         self._all: list[Incident] | None = None
         self._facts: list[Facts] | None = None
-        # All records are one block; offsets say where each one starts.
-        self.view = memoryview(payload["incidents"])
-        self.offsets = array.array("Q")
-        self.offsets.frombytes(payload["offsets"])
+        self._numbers: dict[str, int] = {}  # id -> record number, of the records rebuilt so far
+        self._crcs = crcs  # of the blocks checked whole, until checked
+        # Records and their JSON texts are each one block; offsets say where each one starts.
+        self.view = payload["incidents"]
+        self.offsets = _words(payload["offsets"], "Q")
+        self.record_crcs = _words(payload["record_crcs"], "I")
+        self.json_offsets = _words(payload["json_offsets"], "Q")
+        self.json_crcs = _words(payload["json_crcs"], "I")
+
+    def consistent(self) -> bool:
+        """Whether the indexes fit the blocks (a file can pass its checksums
+        and still be foreign: it is then ignored, never read out of bounds)."""
+        count = len(self.ids())
+        return (len(self.offsets) == len(self.json_offsets) == count + 1
+                and len(self.record_crcs) == len(self.json_crcs) == count
+                and self.offsets[-1] == len(self.view) and self.json_offsets[-1] == len(self.payload["json"]))
+
+    def _block(self, name: str) -> memoryview:
+        """A block checked whole, verified the first time it is read."""
+        block: memoryview = self.payload[name]
+        if name in self._crcs:
+            if zlib.crc32(block) != self._crcs[name]:  # about 10 ms per 25 MB
+                raise Corrupt(name)
+            del self._crcs[name]
+        return block
 
     def _incident(self, n: int) -> Incident:
         start, end = self.offsets[n], self.offsets[n + 1]
-        row, fields_set = marshal.loads(self.view[start:end])
-        built: Incident = self.builder.model(Incident, _INCIDENT_FIELDS, row, fields_set)
+        if not start <= end or zlib.crc32(self.view[start:end]) != self.record_crcs[n]:
+            raise Corrupt(f"record {n}")
+        cls = _models().Incident
+        try:  # a foreign file can pass the checksums: whatever it holds, never a traceback
+            row, fields_set = marshal.loads(self.view[start:end])
+            built: Incident = self.builder.model(cls, _fields(cls), row, fields_set)
+        except (ValueError, EOFError, TypeError, AttributeError) as exc:
+            raise Corrupt(f"record {n}") from exc
         return built
 
     def incidents(self) -> list[Incident]:
@@ -165,13 +240,32 @@ class Snapshot:
         return self._all
 
     def facts(self) -> list[Facts]:
-        """Every incident as `Facts`, in ledger order (decoded once)."""
-        if self._facts is not None:
-            return self._facts
-        with no_gc():
-            # tuple.__new__ straight from C: the named tuple's own constructor is Python code
-            self._facts = list(map(functools.partial(tuple.__new__, Facts), marshal.loads(self.payload["facts"])))
+        """Every incident as `Facts`, month by month (decoded once)."""
+        if self._facts is None:
+            with no_gc():
+                self._facts = [row for month in sorted(self.payload["facts_at"]) for row in self._month(month)]
         return self._facts
+
+    def facts_in(self, months: Sequence[str]) -> list[Facts]:
+        """The `Facts` of these months' incidents, only those decoded."""
+        out: list[Facts] = []
+        with no_gc():
+            for month in sorted(set(months).intersection(self.payload["facts_at"])):
+                rows = self._month(month)
+                self._numbers.update(zip((f.id for f in rows), self.payload["months"][month], strict=True))
+                out += rows
+        return out
+
+    def _month(self, month: str) -> list[Facts]:
+        """One month's `Facts`, in the order of its record numbers."""
+        start, end = self.payload["facts_at"][month]
+        try:  # tuple.__new__ straight from C: the named tuple's own constructor is Python code
+            rows = list(map(functools.partial(tuple.__new__, Facts), marshal.loads(self._block("facts")[start:end])))
+        except (ValueError, EOFError, TypeError) as exc:
+            raise Corrupt(f"the facts of {month}") from exc
+        if len(rows) != len(self.payload["months"][month]):
+            raise Corrupt(f"the facts of {month}")
+        return rows
 
     def in_months(self, months: Sequence[str]) -> list[int]:
         """The record numbers of these months, in ledger order."""
@@ -182,7 +276,7 @@ class Snapshot:
         """The record numbers whose place, target, summary or notes contain
         `needle`, case-insensitively (query.Filters.search), in ledger order:
         one pass of bytes.find over the casefolded text, no model rebuilt."""
-        text = bytes(self.payload["search"])
+        text = bytes(self._block("search"))
         wanted = needle.casefold().encode("utf-8")
         if not wanted:
             return list(range(len(self.offsets) - 1))
@@ -200,6 +294,27 @@ class Snapshot:
         ids: list[str] = self.payload["ids"]
         return ids
 
+    def numbers(self, idents: Sequence[str]) -> list[int]:
+        """The record numbers of these incident ids (each a cached id)."""
+        if not all(ident in self._numbers for ident in idents):
+            self._numbers = {ident: n for n, ident in enumerate(self.ids())}
+        return [self._numbers[ident] for ident in idents]
+
+    def json_items(self, numbers: Sequence[int]) -> list[str]:
+        """These records' `plain.json_item` texts, as cached: `list --format
+        json` prints them without rebuilding or encoding anything."""
+        return [self._json_item(n) for n in numbers]
+
+    def _json_item(self, n: int) -> str:
+        start, end = self.json_offsets[n], self.json_offsets[n + 1]
+        piece = self.payload["json"][start:end]
+        if not start <= end or zlib.crc32(piece) != self.json_crcs[n]:
+            raise Corrupt(f"the JSON of record {n}")
+        try:
+            return str(piece, "utf-8")
+        except UnicodeDecodeError as exc:
+            raise Corrupt(f"the JSON of record {n}") from exc
+
     def linked_from(self, ident: str) -> list[int]:
         """The record numbers of the records whose `related` names `ident`."""
         found: list[int] = self.payload["linked_from"].get(ident, [])
@@ -210,31 +325,40 @@ class Snapshot:
         if self._all is not None:
             return [self._all[n] for n in numbers]
         with no_gc():
-            return [self._incident(n) for n in numbers]
+            built = [self._incident(n) for n in numbers]
+        self._numbers.update(zip((i.id for i in built), numbers, strict=True))  # for `numbers`
+        return built
 
     def actors(self) -> list[Actor] | None:
         if self.payload["actors"] is None:
             return None
-        return [self.builder.model(Actor, _ACTOR_FIELDS, row, fs) for row, fs in self.payload["actors"]]
+        cls = _models().Actor
+        return [self.builder.model(cls, _fields(cls), row, fs) for row, fs in self.payload["actors"]]
 
     def places(self) -> list[Place] | None:
         if self.payload["places"] is None:
             return None
-        return [self.builder.model(Place, _PLACE_FIELDS, row, fs) for row, fs in self.payload["places"]]
+        cls = _models().Place
+        return [self.builder.model(cls, _fields(cls), row, fs) for row, fs in self.payload["places"]]
 
     def findings(self) -> list[Finding]:
         return [Finding(*f) for f in self.payload["findings"]]
 
 
-def _facts_rows(incidents: Sequence[Incident]) -> list[tuple[Any, ...]]:
-    """Facts rows sorted by date and id (so that sorting them again is a
-    single pass), recurring values shared (marshal then writes each once)."""
-    shared: dict[Any, Any] = {}
-    rows = []
-    for incident in sorted(incidents, key=sort_key):
-        row = facts(incident)
-        rows.append(tuple(shared.setdefault(v, v) if isinstance(v, str) and len(v) <= 40 else v for v in row))
-    return rows
+def _facts_blobs(incidents: Sequence[Incident], months: dict[str, list[int]]) -> tuple[list[bytes], dict[str, Any]]:
+    """Each month's Facts rows, one marshal blob per month in the order of
+    its record numbers (so that `list --month` decodes only its month),
+    recurring values shared (marshal then writes each once); and where each
+    month's blob lies in the block."""
+    blobs, at, where = [], 0, {}
+    for month in sorted(months):
+        shared: dict[Any, Any] = {}
+        rows = [tuple(shared.setdefault(v, v) if isinstance(v, str) else v for v in facts(incidents[n]))
+                for n in months[month]]
+        blobs.append(marshal.dumps(rows))
+        where[month] = (at, at + len(blobs[-1]))
+        at += len(blobs[-1])
+    return blobs, where
 
 
 def _searched(incident: Incident) -> bytes:
@@ -245,17 +369,24 @@ def _searched(incident: Incident) -> bytes:
 
 
 def encode(ledger: Ledger) -> dict[str, Any]:
+    from iraqsec.rendering.plain import json_item  # what `list --format json` prints of each record
+
     incidents = ledger.incidents
     actors = None if ledger.registry is None else ledger.registry.actors
     places = None if ledger.places is None else ledger.places.places
     months: dict[str, list[int]] = {}
-    blobs = [marshal.dumps(_model_out(i, _INCIDENT_FIELDS)) for i in incidents]
+    model = _models()
+    blobs = [marshal.dumps(_model_out(i, _fields(model.Incident))) for i in incidents]
     searched = [_searched(i) for i in incidents]
-    offsets, search_offsets = array.array("Q", [0]), array.array("Q", [0])
-    for n, (incident, blob, text) in enumerate(zip(incidents, blobs, searched, strict=True)):
+    json_items = [json_item(i).encode("utf-8") for i in incidents]
+    offsets, search_offsets, json_offsets = array.array("Q", [0]), array.array("Q", [0]), array.array("Q", [0])
+    for n, (incident, blob, text, item) in enumerate(zip(incidents, blobs, searched, json_items, strict=True)):
         months.setdefault(incident.month, []).append(n)
         offsets.append(offsets[-1] + len(blob))
         search_offsets.append(search_offsets[-1] + len(text))
+        json_offsets.append(json_offsets[-1] + len(item))
+    record_crcs, json_crcs = (array.array("I", map(zlib.crc32, pieces)) for pieces in (blobs, json_items))
+    facts_blobs, facts_at = _facts_blobs(incidents, months)
     linked_from: dict[str, list[int]] = {}  # id -> the records whose `related` names it (for `show`)
     for n, incident in enumerate(incidents):
         for link in incident.related:
@@ -265,12 +396,17 @@ def encode(ledger: Ledger) -> dict[str, Any]:
         "linked_from": linked_from,
         "search": searched,
         "search_offsets": search_offsets.tobytes(),
+        "json": json_items,
+        "json_offsets": json_offsets.tobytes(),
         "incidents": blobs,  # written one after another: no 60 MB copy joined in memory
         "offsets": offsets.tobytes(),
+        "record_crcs": record_crcs.tobytes(),
+        "json_crcs": json_crcs.tobytes(),
         "months": months,
-        "facts": marshal.dumps(_facts_rows(incidents)),
-        "actors": None if actors is None else [_model_out(a, _ACTOR_FIELDS) for a in actors],
-        "places": None if places is None else [_model_out(p, _PLACE_FIELDS) for p in places],
+        "facts": facts_blobs,
+        "facts_at": facts_at,
+        "actors": None if actors is None else [_model_out(a, _fields(model.Actor)) for a in actors],
+        "places": None if places is None else [_model_out(p, _fields(model.Place)) for p in places],
         "place_where": None if ledger.places is None else ledger.places.where,
         "findings": [(f.path, f.line, f.col, f.severity, f.rule, f.message) for f in ledger.findings],
         "files": list(ledger.files),
@@ -287,7 +423,8 @@ def encode(ledger: Ledger) -> dict[str, Any]:
 # (marshal: magic, key, the small values, where each block lies), then the
 # big blocks.  Reading maps the file and decodes only what a command needs.
 HEADER = b"IRAQSEC-CACHE-1\n"
-_BLOCKS = ("incidents", "facts", "search")
+_BLOCKS = ("incidents", "facts", "search", "json")
+_CHECKED_WHOLE = ("facts", "search")  # the others are checked record by record (Snapshot)
 _LENGTH = struct.Struct("<QI")  # metadata length and CRC-32
 
 
@@ -309,21 +446,26 @@ def read(files: Sequence[Path]) -> Snapshot | None:
         if magic != MAGIC or found != wanted or not isinstance(payload, dict):
             return None
         base += length
+        crcs = {}
         for name, (start, size, crc) in payload.pop("blocks").items():
             if name not in _BLOCKS or not 0 <= start <= start + size <= len(view) - base:
                 return None
             payload[name] = view[base + start : base + start + size]
-            if zlib.crc32(payload[name]) != crc:  # about 10 ms per 100 MB: corruption is caught
-                return None
+            if name in _CHECKED_WHOLE:
+                crcs[name] = crc
+        if not _well_formed(payload):
+            return None
+        snapshot = Snapshot(payload, crcs, cache_file(files))
+        return snapshot if snapshot.consistent() else None
     except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, struct.error):
         return None
-    return Snapshot(payload) if _well_formed(payload) else None
 
 
 def _well_formed(payload: dict[str, Any]) -> bool:
-    expected = {"incidents": memoryview, "offsets": bytes, "months": dict, "facts": memoryview, "findings": list,
-                "files": list, "record_count": int, "actor_files": list, "place_files": list, "ids": list,
-                "linked_from": dict, "search": memoryview, "search_offsets": bytes}
+    expected = {"incidents": memoryview, "offsets": bytes, "months": dict, "facts": memoryview, "facts_at": dict,
+                "findings": list, "files": list, "record_count": int, "actor_files": list, "place_files": list,
+                "ids": list, "linked_from": dict, "search": memoryview, "search_offsets": bytes, "json": memoryview,
+                "json_offsets": bytes, "record_crcs": bytes, "json_crcs": bytes}
     return all(isinstance(payload.get(k), t) for k, t in expected.items()) and \
         all(payload.get(k) is None or isinstance(payload[k], list) for k in ("actors", "places")) and \
         (payload.get("place_where") is None or isinstance(payload["place_where"], dict))
@@ -344,7 +486,9 @@ def write(files: Sequence[Path], stamp: tuple[Any, ...], payload: dict[str, Any]
         for name, pieces in blocks.items():
             size, crc = 0, 0
             for piece in pieces:
-                size, crc = size + len(piece), zlib.crc32(piece, crc)
+                size = size + len(piece)
+                if name in _CHECKED_WHOLE:
+                    crc = zlib.crc32(piece, crc)
             small["blocks"][name] = (at, size, crc)
             at += size
         meta = marshal.dumps((MAGIC, stamp, small))

@@ -11,34 +11,23 @@ incidents file is its actor registry, `places.yaml` its gazetteer.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
-from iraqsec.reading.loader import MAX_LEDGER_BYTES, MAX_RECORDS, RawRecord, load_file, too_large
 from iraqsec.reading.nogc import no_gc
 from iraqsec.record.findings import DEFAULT_CAP, Finding, FindingLog, Omitted
-from iraqsec.record.model import Actor, Incident, Place
-from iraqsec.record.rules import (
-    ActorRegistry,
-    PlaceRegistry,
-    actor_names,
-    coordinates_precision,
-    duplicate_ids,
-    links,
-    probable_duplicates,
-    registry_rules,
-    sites,
-    ungraded,
-    validate_record,
-)
-from iraqsec.rendering import progress
 
 if TYPE_CHECKING:
-    from iraqsec.analysis.query import Facts, Filters
+    from iraqsec.analysis.query import Facts, Filters, Record
     from iraqsec.reading.cache import Snapshot
+    from iraqsec.reading.loader import RawRecord
+    from iraqsec.record.model import Actor, Incident, Place
+    from iraqsec.record.rules import ActorRegistry, PlaceRegistry
 
 ENV_VAR = "IRAQSEC_LEDGER"
 ACTORS_FILE = "actors.yaml"
@@ -48,6 +37,27 @@ REGISTRY_FILES = frozenset({ACTORS_FILE, PLACES_FILE})
 
 class LedgerNotFound(Exception):
     """A ledger path that does not exist or holds no ledger file."""
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _trusting_cache(method: Callable[Concatenate[Ledger, P], T]) -> Callable[Concatenate[Ledger, P], T]:
+    """A method that reads the cache: when what it reads there turns out to
+    be corrupt (checksums are verified as data is decoded), the ledger is
+    read in full and the method answers from that instead."""
+    @functools.wraps(method)
+    def wrapper(self: Ledger, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        from iraqsec.reading.cache import Corrupt
+
+        try:
+            return method(self, *args, **kwargs)
+        except Corrupt:
+            self.read_in_full()
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 @dataclass
@@ -66,16 +76,36 @@ class Ledger:
     snapshot: Snapshot | None = None
     # Findings counted but not kept, beyond the cap per rule (see FindingLog).
     omitted: Omitted = field(default_factory=dict)
+    # The paths the cached ledger was read from (to read it in full if the cache is corrupt).
+    paths: list[str] = field(default_factory=list)
     # Candidates already rebuilt from the cache, by (months, search).
     _candidates: dict[tuple[tuple[str, ...], str | None], list[Incident]] = field(
         default_factory=dict, repr=False, compare=False)
 
     @property
     def incidents(self) -> list[Incident]:
+        return self._incidents()
+
+    @_trusting_cache
+    def _incidents(self) -> list[Incident]:
         if self.snapshot is not None:
             return self.snapshot.incidents()
         return [incident for incident, _ in self.entries]
 
+    def read_in_full(self) -> None:
+        """Stop using the cache: read the ledger from its files, and replace
+        the cache file (a corrupt one is removed even if the ledger now has
+        errors)."""
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        with contextlib.suppress(OSError):
+            snapshot.path.unlink()
+        full = _load_and_store(self.paths)  # never the cache again in this run
+        self.entries, self.findings, self.snapshot = full.entries, full.findings, None
+        self._candidates.clear()
+
+    @_trusting_cache
     def candidates(self, filters: Filters) -> list[Incident]:
         """The incidents `filters` may match: all of them, or, when the cache
         can find them directly, only those of the months it names and those
@@ -95,6 +125,7 @@ class Ledger:
     def ids(self) -> list[str]:
         return self.snapshot.ids() if self.snapshot is not None else [i.id for i in self.incidents]
 
+    @_trusting_cache
     def incident(self, ident: str) -> Incident | None:
         """The incident with this id (from the cache, only that one rebuilt)."""
         if self.snapshot is not None:
@@ -105,6 +136,7 @@ class Ledger:
                 return None
         return next((i for i in self.incidents if i.id == ident), None)
 
+    @_trusting_cache
     def around(self, incident: Incident) -> dict[str, Incident]:
         """By id: the incident, the records it names (related, superseded by)
         and the records whose `related` names it; every record without the
@@ -119,9 +151,28 @@ class Ledger:
         numbers = sorted({*(index[i] for i in named if i in index), *self.snapshot.linked_from(incident.id)})
         return {incident.id: incident, **{other.id: other for other in self.snapshot.at(numbers)}}
 
+    @_trusting_cache
+    def json_items(self, incidents: Sequence[Record]) -> list[str] | None:
+        """These incidents' `plain.json_item` texts when the cache holds them,
+        else None."""
+        if self.snapshot is None:
+            return None
+        return self.snapshot.json_items(self.snapshot.numbers([i.id for i in incidents]))
+
+    @_trusting_cache
     def facts(self) -> list[Facts] | None:
         """Every incident's `Facts` when the cache holds them, else None."""
         return None if self.snapshot is None else self.snapshot.facts()
+
+    @_trusting_cache
+    def records(self, filters: Filters) -> Sequence[Record]:
+        """What `filters` may match (every record that does is among them),
+        as light as the cache allows: `Facts` from it (only those of the
+        months named), else `candidates`.  For a search, the records: Facts
+        hold no texts, and the cache's text index finds the records."""
+        if self.snapshot is None or filters.search:
+            return self.candidates(filters)
+        return self.snapshot.facts_in(filters.months) if filters.months else self.snapshot.facts()
 
     @property
     def errors(self) -> list[Finding]:
@@ -208,6 +259,25 @@ def load(paths: Sequence[str], cap: int | None = DEFAULT_CAP) -> Ledger:
 
 
 def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
+    # Here, not at the top: a warm read from the cache needs neither the YAML
+    # reader nor the models' validation (docs/performance.md, "Start-up").
+    from iraqsec.reading.loader import MAX_LEDGER_BYTES, MAX_RECORDS, load_file, too_large
+    from iraqsec.record.model import Actor, Incident, Place
+    from iraqsec.record.rules import (
+        ActorRegistry,
+        PlaceRegistry,
+        actor_names,
+        coordinates_precision,
+        duplicate_ids,
+        links,
+        probable_duplicates,
+        registry_rules,
+        sites,
+        ungraded,
+        validate_record,
+    )
+    from iraqsec.rendering import progress
+
     files = expand(paths)
     raws: list[RawRecord] = []
     size = 0
@@ -262,7 +332,7 @@ def _raw_ids(raws: Sequence[RawRecord]) -> set[str]:
     return {raw.data["id"] for raw in raws if isinstance(raw.data, dict) and isinstance(raw.data.get("id"), str)}
 
 
-M = TypeVar("M", Actor, Place)
+M = TypeVar("M", "Actor", "Place")
 
 
 def _load_registry(files: Sequence[tuple[Path, str]], model: type[M], kind: str,
@@ -270,6 +340,9 @@ def _load_registry(files: Sequence[tuple[Path, str]], model: type[M], kind: str,
     """The valid entries of registry files (actors.yaml, places.yaml) and all
     their raw records, findings added to `log`; None when there is no such
     file."""
+    from iraqsec.reading.loader import load_file
+    from iraqsec.record.rules import validate_record
+
     if not files:
         return None, []
     entries: list[tuple[M, RawRecord]] = []
@@ -291,17 +364,45 @@ def load_cached(paths: Sequence[str]) -> Ledger:
     it when nothing changed, and stored after a full load otherwise."""
     from iraqsec.reading import cache
 
-    files = expand(paths)
-    watched = [p for p, _ in files] + [p for p, _ in actor_files(files)] + [p for p, _ in place_files(files)]
-    snapshot = cache.read(watched)
+    snapshot = cache.read(_watched(paths))
     if snapshot is not None:
-        actors, places = snapshot.actors(), snapshot.places()
         return Ledger(snapshot.payload["files"], [], snapshot.findings(), snapshot.payload["record_count"],
-                      None if actors is None else ActorRegistry(actors), snapshot.payload["actor_files"],
-                      None if places is None else PlaceRegistry(places, snapshot.payload["place_where"]),
-                      snapshot.payload["place_files"], snapshot)
+                      _actor_registry(snapshot), snapshot.payload["actor_files"], _place_registry(snapshot),
+                      snapshot.payload["place_files"], snapshot, paths=list(paths))
+    return _load_and_store(paths)
+
+
+def _watched(paths: Sequence[str]) -> list[Path]:
+    """Every file the cached content depends on."""
+    files = expand(paths)
+    return [p for p, _ in files] + [p for p, _ in actor_files(files)] + [p for p, _ in place_files(files)]
+
+
+def _load_and_store(paths: Sequence[str]) -> Ledger:
+    """A full load, stored in the cache when the ledger has no errors."""
+    from iraqsec.reading import cache
+
+    watched = _watched(paths)
     stamp = cache.key(watched)  # before reading, so that an edit during the load is not cached
     ledger = load(paths)
     if not ledger.errors:
         cache.write(watched, stamp, cache.encode(ledger))
     return ledger
+
+
+def _actor_registry(snapshot: Snapshot) -> ActorRegistry | None:
+    actors = snapshot.actors()
+    if actors is None:
+        return None
+    from iraqsec.record.rules import ActorRegistry  # only with an actors.yaml: the rules import pydantic
+
+    return ActorRegistry(actors)
+
+
+def _place_registry(snapshot: Snapshot) -> PlaceRegistry | None:
+    places = snapshot.places()
+    if places is None:
+        return None
+    from iraqsec.record.rules import PlaceRegistry
+
+    return PlaceRegistry(places, snapshot.payload["place_where"])

@@ -275,7 +275,7 @@ PublishedDate = Annotated[str, AfterValidator(check_date)]
 class Source(BaseModel):
     """A report that a record is built from, when more than a URL is known."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     title: Text200
     url: Url | None = None
@@ -308,7 +308,7 @@ def source_url(source: str | Source) -> str | None:
 class Related(BaseModel):
     """A link from one record to another."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     id: IncidentId
     relation: Relation
@@ -317,7 +317,7 @@ class Related(BaseModel):
 class Withdrawn(BaseModel):
     """Why a record was taken back, and the record that replaces it."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     reason: Text1000
     superseded_by: IncidentId | None = None
@@ -329,7 +329,7 @@ class Withdrawn(BaseModel):
 class Incident(BaseModel):
     """One attack or strike, as the contract defines it."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     id: IncidentId
     date: IncidentDate
@@ -435,7 +435,7 @@ def _self_link(incident: Incident) -> PydanticCustomError | None:
 class Actor(BaseModel):
     """An entry of `actors.yaml`."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     name: ActorName
     kind: ActorKind
@@ -455,7 +455,7 @@ class Actor(BaseModel):
 class Place(BaseModel):
     """An entry of `places.yaml`: a named place incidents point at with `site`."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     id: IncidentId
     name: Text200

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
@@ -16,10 +16,12 @@ from rich.table import Table
 from rich.text import Text
 
 from iraqsec.analysis.reports import EVIDENCE_ORDER, PERIODS, Measures, Pivot, Point, segments, sparkline
-from iraqsec.record.model import Incident, Source
 from iraqsec.rendering.layout import Cell, Column, block_note, blocks, fit, needed, plain_text, record_note, widths
 from iraqsec.rendering.layout import table as layout_table
 from iraqsec.rendering.plain import DEFAULT_LIST_COLUMNS, LIST_COLUMNS, shown_date
+
+if TYPE_CHECKING:
+    from iraqsec.record.model import Incident, Source
 
 # A drawing chooses its layout for the width it is drawn at.
 Drawing = Callable[[int], list[RenderableType]]
