@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from iraqsec.reading.loader import MAX_LEDGER_BYTES, MAX_RECORDS, RawRecord, load_file, too_large
 from iraqsec.reading.nogc import no_gc
-from iraqsec.record.findings import DEFAULT_CAP, Finding, FindingLog, Omitted
+from iraqsec.record.findings import DEFAULT_CAP, Finding, FindingLog, LogState, Omitted
 from iraqsec.record.model import Actor, Incident, Place
 from iraqsec.record.rules import (
     ActorRegistry,
@@ -30,6 +30,7 @@ from iraqsec.record.rules import (
     links,
     probable_duplicates,
     registry_rules,
+    repeated_ids,
     sites,
     ungraded,
     validate_record,
@@ -207,9 +208,51 @@ def load(paths: Sequence[str], cap: int | None = DEFAULT_CAP) -> Ledger:
         return _load(paths, FindingLog(cap))
 
 
+class _Checker:
+    """Validates each incident as the reader hands it over (a
+    `loader.RecordSink`) and drops its raw values at once, so that a big
+    ledger never holds every record's raw values beside the models: the
+    peak is one copy of the ledger, not two.
+
+    The order findings are kept in is the order of a load without it: the
+    reader's findings, then repeated ids, then the records' own findings in
+    ledger order (so findings at one line and column keep that order)."""
+
+    def __init__(self, log: FindingLog) -> None:
+        self.log = log
+        self.entries: list[tuple[Incident, RawRecord]] = []
+        self.ids: list[tuple[str, RawRecord]] = []  # taken before the raw values are dropped
+        self.problems: list[Finding] = []  # admitted through the log, added after the repeated ids
+        self.count = 0
+        self._file = self._mark()
+
+    def _mark(self) -> tuple[LogState, int, int, int, int]:
+        return self.log.state(), len(self.entries), len(self.ids), len(self.problems), self.count
+
+    def begin_file(self) -> None:
+        self._file = self._mark()
+
+    def reset(self) -> None:
+        log_state, entries, ids, problems, self.count = self._file
+        self.log.restore(log_state)
+        del self.entries[entries:], self.ids[ids:], self.problems[problems:]
+
+    def take(self, raw: RawRecord) -> None:
+        self.count += 1
+        data = raw.data
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            self.ids.append((data["id"], raw))
+        incident, problems = validate_record(raw, Incident, "incident", self.log.admit)
+        if problems:
+            self.problems += problems
+        raw.data = None  # later rules read the model and the record's positions
+        if incident is not None:
+            self.entries.append((incident, raw))
+
+
 def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
     files = expand(paths)
-    raws: list[RawRecord] = []
+    checker = _Checker(log)
     size = 0
     for path, shown in files:
         own = path.stat().st_size
@@ -217,27 +260,22 @@ def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
         if size > MAX_LEDGER_BYTES and own <= MAX_LEDGER_BYTES:  # refused before reading: memory stays bounded
             log.add([too_large(shown, size, "the ledger's files total")])
             continue  # (a file too large alone is refused by load_file)
-        loaded = load_file(path, shown, MAX_RECORDS - len(raws))
+        checker.begin_file()
+        loaded = load_file(path, shown, MAX_RECORDS - checker.count, sink=checker)
         log.add(loaded.findings)
-        raws += loaded.records
-    log.add(duplicate_ids(raws))
-    entries: list[tuple[Incident, RawRecord]] = []
-    with progress.task("checking records", len(raws)) as done:
-        for n, raw in enumerate(raws):
-            incident, problems = validate_record(raw, Incident, "incident", log.admit)
-            log.add_admitted(problems)
-            # The raw values are not needed once validated (later rules read the
-            # model and the record's positions): freeing them as we go keeps the
-            # peak at one copy of the ledger, not two.
-            raw.data = None
-            if incident is not None:
-                entries.append((incident, raw))
-            if not n % 2000:
-                done(n)
+        # Records the event builder read (a file with findings) come back whole.
+        with progress.task("checking records", len(loaded.records)) as done:
+            for n, raw in enumerate(loaded.records):
+                checker.take(raw)
+                if not n % 2000:
+                    done(n)
+    log.add(repeated_ids(checker.ids))
+    log.add_admitted(checker.problems)
+    entries = checker.entries
     log.add(probable_duplicates(entries))
     log.add(ungraded(entries))
     log.add(coordinates_precision(entries))
-    log.add(links(entries, _raw_ids(raws)))
+    log.add(links(entries, {ident for ident, _ in checker.ids}))
     # Withdrawn records keep their ids reserved but are no longer events.
     current = [(i, r) for i, r in entries if i.withdrawn is None]
     actors, _ = _load_registry(actor_files(files), Actor, "actor", log)
@@ -253,13 +291,9 @@ def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
         gazetteer = PlaceRegistry.of(places)
         log.add(sites(entries, gazetteer))
     findings = sorted(log.kept, key=lambda f: (f.path, f.line, f.col))
-    return Ledger([s for _, s in files], entries, findings, len(raws), registry,
+    return Ledger([s for _, s in files], entries, findings, checker.count, registry,
                   [s for _, s in actor_files(files)], gazetteer, [s for _, s in place_files(files)],
                   omitted=log.omitted())
-
-
-def _raw_ids(raws: Sequence[RawRecord]) -> set[str]:
-    return {raw.data["id"] for raw in raws if isinstance(raw.data, dict) and isinstance(raw.data.get("id"), str)}
 
 
 M = TypeVar("M", Actor, Place)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from yaml.events import (
@@ -118,12 +118,28 @@ class LoadedFile:
     findings: list[Finding]
 
 
+class RecordSink(Protocol):
+    """Where the reader can hand each record over as soon as it has read it
+    (ledger.py validates it there and drops its raw values, so that a big
+    ledger never holds every record's raw values at once)."""
+
+    def take(self, record: RawRecord) -> None:
+        """One record, in file order."""
+
+    def reset(self) -> None:
+        """Forget every record handed over from this file: the whole file is
+        read again by the event builder, whose records come back in the
+        LoadedFile instead."""
+
+
 class _Stop(Exception):
     """Parsing of this file cannot go on; the finding is already recorded."""
 
 
-def load_file(path: Path, display: str | None = None, max_records: int = MAX_RECORDS) -> LoadedFile:
-    """Read and parse one ledger file; never raises for bad content."""
+def load_file(path: Path, display: str | None = None, max_records: int = MAX_RECORDS,
+              sink: RecordSink | None = None) -> LoadedFile:
+    """Read and parse one ledger file; never raises for bad content.  With
+    `sink`, see parse_text."""
     shown = display if display is not None else str(path)
     size = path.stat().st_size
     if size > MAX_LEDGER_BYTES:
@@ -131,7 +147,7 @@ def load_file(path: Path, display: str | None = None, max_records: int = MAX_REC
     text, finding = decode(path.read_bytes(), shown)  # the bytes are freed once decoded
     if finding is not None:
         return LoadedFile(shown, [], [finding])
-    return parse_text(text, shown, max_records=max_records)
+    return parse_text(text, shown, max_records=max_records, sink=sink)
 
 
 def too_large(shown: str, size: int, what: str) -> Finding:
@@ -157,7 +173,7 @@ def decode(data: bytes, path: str) -> tuple[str, Finding | None]:
 
 
 def parse_text(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None = None,
-               max_records: int = MAX_RECORDS) -> LoadedFile:
+               max_records: int = MAX_RECORDS, sink: RecordSink | None = None) -> LoadedFile:
     """Records and findings of a ledger's text.
 
     One reader, two halves: each record (the lines from a `- ` at column 0
@@ -172,11 +188,18 @@ def parse_text(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | Non
 
     With `comments` (for `fmt`), each record the scanner reads adds the
     0-based line and column of its comments' '#', relative to the record's
-    first line, under that line's 0-based number."""
+    first line, under that line's 0-based number.
+
+    With `sink`, each record the scanner path reads is handed to it at once
+    and the LoadedFile holds none; if the file then goes to the event
+    builder after all, the sink is reset and the builder's records are in
+    the LoadedFile (after its findings, as without a sink)."""
     with no_gc():
-        records = _scan_file(text, path, comments, max_records)
+        records = _scan_file(text, path, comments, max_records, sink)
     if records is not None:
         return LoadedFile(path, records, [])
+    if sink is not None:
+        sink.reset()
     return _parse_strict(text, path, max_records)
 
 
@@ -210,7 +233,7 @@ def _unusual_at(text: str) -> list[int] | None:
 
 
 def _scan_file(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None,
-               max_records: int) -> list[RawRecord] | None:
+               max_records: int, sink: RecordSink | None) -> list[RawRecord] | None:
     """The records of a ledger read record by record, or None to have the
     whole file read by the event builder."""
     starts = [m.start() for m in RECORD_START.finditer(text)]
@@ -219,13 +242,14 @@ def _scan_file(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | Non
     head = text[: starts[0]]
     if any(line and not line.lstrip(" ").startswith("#") for line in head.split("\n")):
         return None  # only comments and blank lines before the first record
-    with progress.task(f"reading {path}", len(text), "bytes") as done:
-        return _scan_pieces(text, path, starts, head, done, comments, max_records)
+    doing = "reading" if sink is None else "reading and checking"  # the sink validates as it goes
+    with progress.task(f"{doing} {path}", len(text), "bytes") as done:
+        return _scan_pieces(text, path, starts, head, done, comments, max_records, sink)
 
 
 def _scan_pieces(text: str, path: str, starts: list[int], head: str,
                  done: Callable[[int], None], comments: dict[int, AbstractSet[Pos]] | None,
-                 max_records: int) -> list[RawRecord] | None:
+                 max_records: int, sink: RecordSink | None) -> list[RawRecord] | None:
     unusual = _unusual_at(text)
     if unusual is not None and (unusual[0] < starts[0] or any(text[at] in _OTHER_BREAKS for at in unusual)):
         return None  # libyaml counts CR, NEL, LS and PS as line breaks: lines would not match
@@ -233,9 +257,10 @@ def _scan_pieces(text: str, path: str, starts: list[int], head: str,
         return None  # the builder reports the limit, before the records cost memory and time
     starts.append(len(text))
     records: list[RawRecord] = []
+    take = records.append if sink is None else sink.take
     built = 0  # records read by the event builder one by one
     line = head.count("\n")
-    for start, end in itertools.pairwise(starts):
+    for n, (start, end) in enumerate(itertools.pairwise(starts), 1):
         odd = unusual is not None and bisect.bisect_left(unusual, start) < bisect.bisect_left(unusual, end)
         piece = text[start:end]
         try:
@@ -245,15 +270,16 @@ def _scan_pieces(text: str, path: str, starts: list[int], head: str,
             data, (first, col) = scan_record(piece.split("\n"), None, line, marks)
             if comments is not None and marks is not None:
                 comments[line] = marks or _NO_MARKS  # most records have none: one shared empty set
-            records.append(RawRecord(path, first, col, data, None, (text, start, end, line)))
+            take(RawRecord(path, first, col, data, None, (text, start, end, line)))
         except Unsupported:
             built += 1
             found = _strict_records(piece, path) if built <= _MAX_STRICT_PIECES else None
             if found is None:
                 return None
-            records.extend(_shifted(record, line) for record in found)
+            for record in found:
+                take(_shifted(record, line))
         line += piece.count("\n")
-        if not len(records) % 2000:
+        if not n % 2000:
             done(end)
     return records
 

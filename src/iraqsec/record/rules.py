@@ -203,12 +203,22 @@ def fold_actor(name: str) -> str:
 def duplicate_ids(records: Iterable[RawRecord], rule: str = "duplicate-id", what: str = "id") -> list[Finding]:
     """An id used twice.  In registries (`what` = "place id") the same entry
     repeated word for word in another directory's file is one entry."""
+    return repeated_ids(record_ids(records), rule, what)
+
+
+def record_ids(records: Iterable[RawRecord]) -> list[tuple[str, RawRecord]]:
+    """Each raw record that has a text id, with it."""
+    return [(raw.data["id"], raw) for raw in records
+            if isinstance(raw.data, dict) and isinstance(raw.data.get("id"), str)]
+
+
+def repeated_ids(ided: Iterable[tuple[str, RawRecord]], rule: str = "duplicate-id",
+                 what: str = "id") -> list[Finding]:
+    """`duplicate_ids` over (id, record) pairs taken while the raw values
+    were at hand (the loader drops them once a record is validated)."""
     seen: dict[str, RawRecord] = {}
     out = []
-    for raw in records:
-        if not isinstance(raw.data, dict) or not isinstance(raw.data.get("id"), str):
-            continue
-        ident = raw.data["id"]
+    for ident, raw in ided:
         first = seen.setdefault(ident, raw)
         if first is raw or (what != "id" and first.data == raw.data and first.path != raw.path):
             continue
