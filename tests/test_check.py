@@ -10,6 +10,7 @@ import pytest
 from click.testing import Result
 
 from conftest import VALID, record
+from iraqsec.record import model
 
 F = "incidents.yaml"
 
@@ -231,3 +232,12 @@ def test_missing_file_is_a_usage_error(run: Callable[..., Result]) -> None:
 
 def test_bad_option_is_a_usage_error(run: Callable[..., Result]) -> None:
     assert run("check", "--frobnicate").exit_code == 2
+
+
+def test_every_character_the_text_rules_refuse_is_unprintable() -> None:
+    # check_text lets printable text through without its two searches; that is
+    # only sound if no character either search finds is printable.  All of
+    # Unicode is checked, so a new Python's tables cannot open a hole.
+    refused = [chr(c) for c in range(0x110000)
+               if model.CONTROL_RE.match(chr(c)) or model.BIDI_RE.match(chr(c))]
+    assert len(refused) == 77 and not any(c.isprintable() for c in refused)

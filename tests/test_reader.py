@@ -266,3 +266,15 @@ def test_folded_record_values() -> None:
     assert data["target"] == "Airport car park"
     assert data["sources"][1] == {"title": "The ministry's note", "published": "2020-09"}
     assert loaded.records[0].positions[("sources", 1, "published")] == (18, 5)
+
+
+LINE_STARTS = st.text(st.sampled_from(["-", " ", "\n", "#", "a", "\t", "\r", "\x85", "\u2028", "\xa0"]),
+                      max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(LINE_STARTS)
+def test_record_starts_and_outside_text_as_the_multiline_patterns_find_them(text: str) -> None:
+    # The fast searches (from a line break) find what `^` in MULTILINE mode finds.
+    assert loader.record_starts(text) == [m.start() for m in loader.RECORD_START.finditer(text)]
+    assert loader.outside_records(text) == (loader._OUTSIDE.search(text) is not None)

@@ -225,6 +225,10 @@ class _Checker:
         self.problems: list[Finding] = []  # admitted through the log, added after the repeated ids
         self.count = 0
         self._file = self._mark()
+        # Models are frozen, so each can hold one shared frozenset of the
+        # fields it was given instead of pydantic's own set (about 700 bytes a
+        # model: 70 MB at 100,000 records).
+        self._field_sets: dict[frozenset[str], frozenset[str]] = {}
 
     def _mark(self) -> tuple[LogState, int, int, int, int]:
         return self.log.state(), len(self.entries), len(self.ids), len(self.problems), self.count
@@ -247,6 +251,8 @@ class _Checker:
             self.problems += problems
         raw.data = None  # later rules read the model and the record's positions
         if incident is not None:
+            given = frozenset(incident.model_fields_set)
+            object.__setattr__(incident, "__pydantic_fields_set__", self._field_sets.setdefault(given, given))
             self.entries.append((incident, raw))
 
 

@@ -62,7 +62,7 @@ MAX_LEDGER_BYTES = 128_000_000
 MAX_RECORDS = 200_000
 MAX_DEPTH = 32  # a ledger needs 4 levels; anything far deeper is hostile
 __all__ = ["MAX_LEDGER_BYTES", "MAX_RECORDS", "STOP_RULES", "LoadedFile", "NumberSpelling", "Path_", "Pos",
-           "RawRecord", "decode", "load_file", "parse_text", "plain_value", "too_large", "type_name"]
+           "RawRecord", "decode", "load_file", "parse_text", "plain_value", "record_starts", "too_large", "type_name"]
 
 
 class RawRecord:
@@ -218,6 +218,24 @@ _OTHER_BREAKS = frozenset("\r\x85\u2028\u2029")
 RECORD_START = re.compile(r"^-(?= |$)", re.MULTILINE)  # a `- ` (or `-`) line at column 0
 # A column-0 line that is not an item, a comment or blank; document markers and directives.
 _OUTSIDE = re.compile(r"^(?:[^\s#-]|-(?! |$))", re.MULTILINE)
+# The same two searched for after a line break: the regular expression
+# engine finds a literal first character fast, while `^` in MULTILINE mode
+# is tried at every offset (0.4 s against 0.05 s on 65 MB).
+_RECORD_AFTER_BREAK = re.compile(r"\n-(?=[ \n]|\Z)")
+_OUTSIDE_AFTER_BREAK = re.compile(r"\n(?:[^\s#-]|-(?![ \n]|\Z))")
+
+
+def record_starts(text: str) -> list[int]:
+    """The offsets of the lines that open a top-level item (RECORD_START)."""
+    starts = [m.start() + 1 for m in _RECORD_AFTER_BREAK.finditer(text)]
+    if RECORD_START.match(text):
+        starts.insert(0, 0)
+    return starts
+
+
+def outside_records(text: str) -> bool:
+    """Whether a column-0 line is neither an item, a comment nor blank (_OUTSIDE)."""
+    return _OUTSIDE.match(text) is not None or _OUTSIDE_AFTER_BREAK.search(text) is not None
 
 
 def _unusual_at(text: str) -> list[int] | None:
@@ -236,8 +254,8 @@ def _scan_file(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | Non
                max_records: int, sink: RecordSink | None) -> list[RawRecord] | None:
     """The records of a ledger read record by record, or None to have the
     whole file read by the event builder."""
-    starts = [m.start() for m in RECORD_START.finditer(text)]
-    if not starts or _OUTSIDE.search(text) is not None:
+    starts = record_starts(text)
+    if not starts or outside_records(text):
         return None  # empty, a single value, a mapping, directives, `---`: the builder decides
     head = text[: starts[0]]
     if any(line and not line.lstrip(" ").startswith("#") for line in head.split("\n")):

@@ -135,11 +135,14 @@ def _after(rest: str) -> int:
     raise Unsupported
 
 
-def _text_key(key: str) -> None:
-    """Keys that YAML 1.1 reads as something else (`null`, `yes`, `on`...) are findings."""
-    if key in _TEXT_KEYS:
-        return
-    if key in _NOT_KEYS or plain_value(key, False) != key:
+def _key(line: str, indent: int, key: str, colon: int) -> None:
+    """A key not seen before: the line must be `key:` (then a space or its
+    end) with the key a plain name that YAML 1.1 reads as text (`null`,
+    `yes`, `on`... are findings).  Known good keys go in _TEXT_KEYS."""
+    match = _KEY.match(line, indent)
+    if colon < 0 or match is None or match.group(1) != key or key in _NOT_KEYS:
+        raise Unsupported
+    if plain_value(key, False) != key:
         _NOT_KEYS.add(key)
         raise Unsupported
     _TEXT_KEYS.add(key)
@@ -220,19 +223,25 @@ class _Scan:
                     return data, i
                 raise Unsupported  # deeper than a key, yet not a value
             first = False
-            match = _KEY.match(line, indent)
-            if match is None:
-                raise Unsupported
-            key = match.group(1)
-            if key not in _TEXT_KEYS:
-                _text_key(key)
+            # The key runs to the first colon; a key seen before (most are)
+            # needs no regular expression (see _key for the others).
+            colon = line.find(":", indent)
+            key = line[indent:colon]
+            if key not in _TEXT_KEYS or colon < 0:
+                _key(line, indent, key, colon)
             if key in data:
                 raise Unsupported  # a duplicate key is a finding
             path = prefix
             if positions is not None:
                 path = (*prefix, key)
                 positions[path] = (self.base + i + 1, indent + 1)
-            start = match.end()
+            start = colon + 1
+            if start < len(line):
+                if line[start] != " ":
+                    raise Unsupported  # `key:value` is not a key
+                start += 1
+                while start < len(line) and line[start] == " ":
+                    start += 1
             if start == len(line):
                 data[key], i = self.below(i, indent, path)
                 continue

@@ -76,6 +76,8 @@ def _fail(rule: str, message: str, at: str | None = None) -> PydanticCustomError
 
 
 def check_text(value: str) -> str:
+    if value.isprintable():  # in C, and nearly always true: no control or bidi character is printable
+        return value
     match = CONTROL_RE.search(value)
     if match:
         raise _fail(
