@@ -94,8 +94,8 @@ class NumberSpelling:
 _typed = functools.lru_cache(maxsize=8192)(plain_value)
 
 
-# The same with one argument, which functools caches under the text itself
-# (no key tuple to build): for the scanner's commonest line.
+# The same under a key of one argument, which functools keeps by the text
+# itself (no tuple to build): for the scanner's commonest lines.
 @functools.lru_cache(maxsize=8192)
 def _typed_plain(text: str) -> Any:
     return plain_value(text, False)
@@ -224,7 +224,6 @@ class _Scan:
         lead, deeper = " " * indent, " " * (indent + 1)
         data: dict[str, Any] = {}
         first = True
-        fast = positions is None
         while i < count:
             line = lines[i]
             # Lines at the mapping's indentation are the common case: only
@@ -241,21 +240,6 @@ class _Scan:
                 if len(line) - len(stripped) < indent:
                     return data, i
                 raise Unsupported  # deeper than a key, yet not a value
-            if fast:
-                # The commonest line of all, in as few steps as can be: a
-                # known key, one space, a one-line plain scalar (the first
-                # ": " ends a known key, which holds no colon).
-                colon = line.find(": ", indent)
-                key = line[indent:colon]
-                if colon > 0 and key in _TEXT_KEYS and key not in data:
-                    text = line[colon + 2 :]
-                    head = text[:1]
-                    if (head and head not in _SPECIAL_START and ": " not in text and " #" not in text
-                            and text[-1] != ":" and (i + 1 == count or not lines[i + 1].startswith(deeper))):
-                        data[key] = (_as_written(text) if key in DATE_KEYS else _typed_plain(text)) \
-                            if head in IMPLICIT_START else text
-                        i += 1
-                        continue
             # The key runs to the first colon; a key seen before (most are)
             # needs no regular expression (see _key for the others).
             colon = line.find(":", indent)
@@ -283,11 +267,17 @@ class _Scan:
             if (head not in _SPECIAL_START and ": " not in text and " #" not in text and text[-1] != ":"
                     and (i + 1 == count or not lines[i + 1].startswith(deeper))):
                 # The common case, inline for speed: a one-line plain scalar.
-                data[key] = _typed(text, key in DATE_KEYS) if head in IMPLICIT_START else text
+                if head in IMPLICIT_START:
+                    data[key] = _as_written(text) if key in DATE_KEYS else _typed_plain(text)
+                else:
+                    data[key] = text
                 i += 1
             elif head == '"' and text[-1] == '"' and text.count('"') == 2 and "\\" not in text and len(text) > 2 \
                     and (i + 1 == count or not lines[i + 1].startswith(deeper)):
                 data[key] = text[1:-1]  # a one-line double-quoted scalar without escapes
+                i += 1
+            elif head == "[" and positions is None and (flow := _simple_flow(text)) is not None:
+                data[key] = flow
                 i += 1
             elif head == "#":
                 self.comment(i, start)
@@ -319,7 +309,7 @@ class _Scan:
         if indent > _MAX_INDENT:
             raise Unsupported
         lines, positions = self.lines, self.positions
-        dash = " " * indent + "- "
+        dash, deeper = " " * indent + "- ", " " * (indent + 1)
         items: list[Any] = []
         while i < len(lines):
             line = lines[i]
@@ -341,6 +331,15 @@ class _Scan:
             if positions is not None:
                 item_path = (*path, len(items))
                 positions[item_path] = (self.base + i + 1, col + 1)
+            text = line[col:]
+            head = text[0]
+            if (head not in _SPECIAL_START and ": " not in text and " #" not in text and text[-1] != ":"
+                    and (i + 1 == len(lines) or not lines[i + 1].startswith(deeper))):
+                # The common item, inline for speed: a one-line plain scalar
+                # (no ": ", so not a mapping either).
+                items.append(_typed_plain(text) if head in IMPLICIT_START else text)
+                i += 1
+                continue
             if _KEY.match(line, col):
                 value, i = self.mapping(i, col, item_path)
             elif line[col] == "-" and (col + 1 == len(line) or line[col + 1] == " "):
@@ -419,10 +418,9 @@ class _Scan:
         """A one-line flow list of plain or quoted scalars."""
         line = self.lines[i]
         if self.positions is None:
-            simple = _SIMPLE_FLOW.fullmatch(line, start)
+            simple = _simple_flow(line[start:])
             if simple is not None:
-                written: str | None = simple.group(1)
-                return [_number(item) for item in written.split(", ")] if written is not None else []
+                return simple
         at = start + 1
         items: list[Any] = []
         while True:
@@ -493,6 +491,17 @@ class _Scan:
         else:
             text = " ".join(body)
         return (text if header[1:2] == "-" else text + "\n"), j
+
+
+def _simple_flow(text: str) -> list[Any] | None:
+    """A flow list written `[a, b c, 1.5]` (plain items, ", " between them),
+    which is how people and `fmt` write them; None for any other text."""
+    if text == "[]":
+        return []
+    simple = _SIMPLE_FLOW.fullmatch(text)
+    if simple is None:
+        return None
+    return [_number(item) for item in simple.group(1).split(", ")]
 
 
 def _fold(body: list[str]) -> str:
