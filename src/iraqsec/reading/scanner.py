@@ -114,7 +114,7 @@ def _number(text: str) -> Any:
     each is different, so they are read directly when they are plain decimals."""
     if _DECIMAL.fullmatch(text):
         return float(text)
-    return _typed(text, False)
+    return _typed_plain(text)
 
 
 class Unsupported(Exception):
