@@ -44,6 +44,9 @@ BAD_INPUTS: list[tuple[str, str | bytes, list[str]]] = [
     ("unpadded date", record(date="2020-9-16"),
      [f"{F}:2:3: error: date: '2020-9-16' is not a date; write YYYY-MM-DD, or YYYY-MM when only the month is "
       "known (two-digit month and day, e.g. 2020-09-06) [bad-date]"]),
+    ("date in Arabic-Indic digits", record(date="٢٠٢٠-٠٩-٠٦"),
+     [f"{F}:2:3: error: date: '٢٠٢٠-٠٩-٠٦' is not a date; write YYYY-MM-DD, or YYYY-MM when only the month is "
+      "known (two-digit month and day, e.g. 2020-09-06) [bad-date]"]),
     ("future date", record(date="2999-01-01"),
      [f"{F}:2:3: error: date: '2999-01-01' is in the future [future-date]"]),
     ("unknown tactic", record(tactic="rockets"),
