@@ -9,6 +9,7 @@ SYNTHETIC."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -287,3 +288,15 @@ def test_every_character_the_scanner_leaves_to_the_builder_is_unprintable() -> N
     # unprintable.  All of Unicode is checked.
     unusual = [chr(c) for c in range(0x110000) if chr(c) not in "\n " and loader._UNUSUAL.match(chr(c))]
     assert len(unusual) > 2000 and not any(c.isprintable() for c in unusual)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["- a", "  b", "-", "#", " ", "x"]), max_size=3).map("".join),
+                max_size=12), st.integers(1, 4))
+def test_records_are_cut_into_the_lines_a_split_gives(lines: list[str], chunk: int) -> None:
+    text = "\n".join(lines)
+    starts = [*loader.record_starts(text), len(text)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "_CHUNK", chunk)
+        cut = list(loader._record_lines(text, starts))
+    assert cut == [(a, b, text[a:b].split("\n")) for a, b in itertools.pairwise(starts)]

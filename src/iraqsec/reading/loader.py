@@ -24,7 +24,7 @@ import bisect
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -282,28 +282,48 @@ def _scan_pieces(text: str, path: str, starts: list[int], head: str,
     take = records.append if sink is None else sink.take
     built = 0  # records read by the event builder one by one
     line = head.count("\n")
-    for n, (start, end) in enumerate(itertools.pairwise(starts), 1):
+    for n, (start, end, lines) in enumerate(_record_lines(text, starts), 1):
         odd = unusual is not None and bisect.bisect_left(unusual, start) < bisect.bisect_left(unusual, end)
-        piece = text[start:end]
         try:
             if odd:
                 raise Unsupported
             marks: set[Pos] | None = None if comments is None else set()
-            data, (first, col) = scan_record(piece.split("\n"), None, line, marks)
+            data, (first, col) = scan_record(lines, None, line, marks)
             if comments is not None and marks is not None:
                 comments[line] = marks or _NO_MARKS  # most records have none: one shared empty set
             take(RawRecord(path, first, col, data, None, (text, start, end, line)))
         except Unsupported:
             built += 1
-            found = _strict_records(piece, path) if built <= _MAX_STRICT_PIECES else None
+            found = _strict_records(text[start:end], path) if built <= _MAX_STRICT_PIECES else None
             if found is None:
                 return None
             for record in found:
                 take(_shifted(record, line))
-        line += piece.count("\n")
+        line += len(lines) - 1
         if not n % 2000:
             done(end)
     return records
+
+
+_CHUNK = 2000  # records split into lines at a time
+
+
+def _record_lines(text: str, starts: list[int]) -> Iterator[tuple[int, int, list[str]]]:
+    """(start, end, the piece's lines) of each record, the lines as
+    `text[start:end].split("\n")` gives them, split a chunk of records at a
+    time (one copy of the text and one call per chunk, not per record)."""
+    for first in range(0, len(starts) - 1, _CHUNK):
+        stops = starts[first : first + _CHUNK + 1]
+        chunk = text[stops[0] : stops[-1]].split("\n")
+        at = 0
+        for start, end in itertools.pairwise(stops):
+            breaks = text.count("\n", start, end)
+            lines = chunk[at : at + breaks]
+            # After its last break a piece holds nothing, or the file's last
+            # line when that has no break.
+            lines.append(chunk[at + breaks] if end == len(text) else "")
+            at += breaks
+            yield start, end, lines
 
 
 def _shifted(record: RawRecord, lines: int) -> RawRecord:
