@@ -232,21 +232,20 @@ def repeated_ids(ided: Iterable[tuple[str, RawRecord]], rule: str = "duplicate-i
 def probable_duplicates(entries: Iterable[tuple[Incident, RawRecord]]) -> list[Finding]:
     """Same day, governorate, tactic and target type: probably one event twice.
     A withdrawn record is left out: withdrawing a duplicate is how it is resolved."""
-    groups: dict[tuple[str, str, str, str], list[tuple[Incident, RawRecord]]] = {}
-    for entry in entries:
+    firsts: dict[tuple[str, str, str, str], tuple[int, tuple[Incident, RawRecord]]] = {}
+    groups: dict[tuple[str, str, str, str], list[tuple[Incident, RawRecord]]] = {}  # keys met twice or more
+    for n, entry in enumerate(entries):
         incident = entry[0]
         # (month_precision and is_withdrawn spelt out: this runs once per record)
         if len(incident.date) != 7 and incident.withdrawn is None and DISTINCT_TAG not in incident.tags:
             key = (incident.date, incident.governorate, incident.tactic, incident.target_type)
-            group = groups.get(key)
-            if group is None:
-                groups[key] = [entry]
-            else:
-                group.append(entry)
+            seen = firsts.setdefault(key, (n, entry))
+            if seen[1] is not entry:
+                groups.setdefault(key, [seen[1]]).append(entry)
     out = []
-    for group in groups.values():
-        if len(group) == 1:
-            continue
+    # in the order of each group's first record, as a listing of all groups would give them
+    for key in sorted(groups, key=lambda k: firsts[k][0]):
+        group = groups[key]
         first, first_raw = group[0]
         for incident, raw in group[1:]:
             out.append(warning(raw.path, raw.line, raw.col, "probable-duplicate",
@@ -341,11 +340,15 @@ def links(entries: Sequence[tuple[Incident, RawRecord]], reserved: Iterable[str]
     """`related` ids exist and `responds-to` looks back in time; a withdrawn
     record is superseded by one that exists and is not withdrawn.  `reserved`
     are ids of records that exist but did not validate (not "unknown")."""
+    linking = [(incident, raw) for incident, raw in entries if incident.related or incident.withdrawn is not None]
+    if not linking:
+        return []  # most ledgers of any size link a few records: no index of every id for nothing
     by_id = {incident.id: incident for incident, _ in entries}
-    known = set(by_id) | set(reserved)
+    known = set(reserved)
+    known.update(by_id)
     out: list[Finding] = []
-    for incident, raw in entries:
-        for i, link in enumerate(incident.related) if incident.related else ():
+    for incident, raw in linking:
+        for i, link in enumerate(incident.related):
             other = by_id.get(link.id)
             if link.id not in known:
                 out.append(_unknown_id(raw, ("related", i, "id"), link.id, by_id))
