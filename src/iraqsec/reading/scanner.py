@@ -222,6 +222,7 @@ class _Scan:
         lines, positions = self.lines, self.positions
         count = len(lines)
         lead, deeper = " " * indent, " " * (indent + 1)
+        items_here, items_in = lead + "- ", lead + "  - "
         data: dict[str, Any] = {}
         first = True
         while i < count:
@@ -260,7 +261,15 @@ class _Scan:
                 while start < len(line) and line[start] == " ":
                     start += 1
             if start == len(line):
-                data[key], i = self.below(i, indent, path)
+                # A list below its key, at the key's indentation or two
+                # columns in (the usual layouts), needs no look around.
+                after = lines[i + 1] if i + 1 < count else ""
+                if after.startswith(items_here):
+                    data[key], i = self.sequence(i + 1, indent, path)
+                elif after.startswith(items_in):
+                    data[key], i = self.sequence(i + 1, indent + 2, path)
+                else:
+                    data[key], i = self.below(i, indent, path)
                 continue
             text = line[start:]
             head = text[0]
