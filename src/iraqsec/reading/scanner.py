@@ -126,6 +126,7 @@ _DQ = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SQ = re.compile(r"'(?:[^']|'')*'")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 _BLOCK_HEADER = re.compile(r"[|>]-?(?: +#.*)?$")
+_BARE_HEADERS = frozenset({"|", "|-", ">", ">-"})  # _BLOCK_HEADER's commonest, without a comment
 _FLOW_PLAIN = re.compile(r"-?[A-Za-z0-9_.+~/][^\s,\[\]{}#:'\"]*(?: [^\s,\[\]{}#:'\"]+)*")
 # A whole one-line flow list of plain items separated by ", " (the way
 # people and `fmt` write them), read with one match and a split.
@@ -472,10 +473,11 @@ class _Scan:
         indentation found from its first line."""
         lines = self.lines
         header = lines[i][start:]
-        if not _BLOCK_HEADER.match(header):
-            raise Unsupported  # keep chomping, an indentation indicator
-        if "#" in header:
-            self.comment(i, start + header.index("#"))
+        if header not in _BARE_HEADERS:
+            if not _BLOCK_HEADER.match(header):
+                raise Unsupported  # keep chomping, an indentation indicator
+            if "#" in header:
+                self.comment(i, start + header.index("#"))
         j = i + 1
         if j >= len(lines) or not lines[j]:
             raise Unsupported  # empty, or leading blank lines
@@ -495,10 +497,11 @@ class _Scan:
             raise Unsupported  # the file ends without a line break: clip keeps none
         if header[0] == "|":
             text = "\n".join(body)
-        elif "" in body or any(line[0] == " " for line in body):
-            text = _fold(body)  # blank or more-indented lines
         else:
             text = " ".join(body)
+            # (a more-indented line leaves two spaces in a row: only then are lines looked at one by one)
+            if "" in body or ("  " in text and any(line[0] == " " for line in body)):
+                text = _fold(body)  # blank or more-indented lines
         return (text if header[1:2] == "-" else text + "\n"), j
 
 
