@@ -10,6 +10,7 @@ import pytest
 from click.testing import Result
 
 from conftest import VALID, record
+from iraqsec.record import model
 
 F = "incidents.yaml"
 
@@ -42,6 +43,9 @@ BAD_INPUTS: list[tuple[str, str | bytes, list[str]]] = [
      [f"{F}:2:3: error: date: '2020-13' has month 13; months run from 01 to 12 [bad-date]"]),
     ("unpadded date", record(date="2020-9-16"),
      [f"{F}:2:3: error: date: '2020-9-16' is not a date; write YYYY-MM-DD, or YYYY-MM when only the month is "
+      "known (two-digit month and day, e.g. 2020-09-06) [bad-date]"]),
+    ("date in Arabic-Indic digits", record(date="٢٠٢٠-٠٩-٠٦"),
+     [f"{F}:2:3: error: date: '٢٠٢٠-٠٩-٠٦' is not a date; write YYYY-MM-DD, or YYYY-MM when only the month is "
       "known (two-digit month and day, e.g. 2020-09-06) [bad-date]"]),
     ("future date", record(date="2999-01-01"),
      [f"{F}:2:3: error: date: '2999-01-01' is in the future [future-date]"]),
@@ -231,3 +235,12 @@ def test_missing_file_is_a_usage_error(run: Callable[..., Result]) -> None:
 
 def test_bad_option_is_a_usage_error(run: Callable[..., Result]) -> None:
     assert run("check", "--frobnicate").exit_code == 2
+
+
+def test_every_character_the_text_rules_refuse_is_unprintable() -> None:
+    # check_text lets printable text through without its two searches; that is
+    # only sound if no character either search finds is printable.  All of
+    # Unicode is checked, so a new Python's tables cannot open a hole.
+    refused = [chr(c) for c in range(0x110000)
+               if model.CONTROL_RE.match(chr(c)) or model.BIDI_RE.match(chr(c))]
+    assert len(refused) == 77 and not any(c.isprintable() for c in refused)

@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
 from click.testing import Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import VALID, record
+from iraqsec.reading.loader import RawRecord
+from iraqsec.record import rules
+from iraqsec.record.model import Incident
 
 ACTORS = """\
 - name: Ashab al-Kahf
@@ -176,3 +182,26 @@ def test_the_same_actor_in_two_directories_is_one_actor(write: Callable[..., Pat
     clash = run("check", "a/incidents.yaml", "b/incidents.yaml")
     assert clash.exit_code == 1
     assert "[duplicate-actor]" in clash.output
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["2020-09-06", "2020-09-07", "2020-09"]),
+                          st.sampled_from(["Baghdad", "Basra"]), st.sampled_from(["rocket", "ied"]),
+                          st.booleans()), max_size=12))
+def test_probable_duplicates_in_the_order_of_each_groups_first_record(rows: list[tuple[str, str, str, bool]]) -> None:
+    # A plain group-by in the order keys are first met, then each group's
+    # later records against its first: the findings (and so which of them a
+    # cap keeps) come in that order.
+    entries = []
+    for n, (date, governorate, tactic, distinct) in enumerate(rows):
+        data = {**yaml.safe_load(record(id=f"r{n}", date=date, governorate=governorate, tactic=tactic))[0],
+                "date": date, "tags": ["distinct-incident"] if distinct else []}
+        entries.append((Incident.model_validate(data), RawRecord("l.yaml", n + 1, 3, None)))
+    groups: dict[tuple[str, ...], list[tuple[Incident, RawRecord]]] = {}
+    for incident, raw in entries:
+        if len(incident.date) == 10 and "distinct-incident" not in incident.tags:
+            groups.setdefault((incident.date, incident.governorate, incident.tactic), []).append((incident, raw))
+    expected = [(raw.line, incident.id, group[0][0].id)
+                for group in groups.values() for incident, raw in group[1:]]
+    found = rules.probable_duplicates(entries)
+    assert [(f.line, f.message.split("'")[1], f.message.split("'")[3]) for f in found] == expected

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import VALID
@@ -522,3 +522,29 @@ def test_docs_show_the_tables_the_code_uses() -> None:
     assert rules == [f"`{term}`" for term, _ in acled.TARGET_RULES]
     for sub_event, tactic in acled.SUB_EVENT_TACTICS.items():
         assert f"| {sub_event} | `{tactic}` |" in doc
+
+
+TRIGGERS = ["embassy", "convoy", "trucks", "coalition", "airport", "IDP camp", "base", "school", "oil company",
+            "ministry", "PMF", "militia", "village", "Government of Iraq", "Civilians (Iraq)"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TRIGGERS), max_size=4), st.sampled_from(TRIGGERS + [""]),
+       st.sampled_from(["", "1", "2", "3", "4", "7", "Rebel group", "Civilians"]), st.sampled_from(["", "x"]))
+def test_target_type_rules_hold_in_their_order(words: list[str], actor2: str, inter2: str, civil: str) -> None:
+    # The rules of TARGET_RULES read eagerly, top to bottom: the first that
+    # holds decides.  target_type_for stops searching at that rule.
+    text, kind = f"{actor2} {' '.join(words)}", acled.inter_kind(inter2)
+    convoy, diplomatic = bool(acled._CONVOY.search(text)), bool(acled._DIPLOMATIC.search(text))
+    rules = [("diplomatic-convoy", convoy and diplomatic), ("diplomatic-mission", diplomatic),
+             ("logistics-convoy", convoy and bool(acled._LOGISTICS.search(text))), ("military-convoy", convoy),
+             ("airport", bool(acled._AIRPORT.search(text))), ("civilian", bool(acled._DISPLACED_CAMP.search(text))),
+             ("military-base", bool(acled._BASE.search(text))),
+             ("educational", bool(acled._EDUCATIONAL.search(text))),
+             ("private-company", bool(acled._COMPANY.search(text))),
+             ("government", actor2.startswith("Government of") or bool(acled._GOVERNMENT.search(text))),
+             ("militia", kind in ("rebel", "political-militia", "identity-militia")),
+             ("civilian", kind == "civilians" or actor2.startswith("Civilians") or bool(civil)),
+             ("militia", bool(acled._MILITIA.search(text)))]
+    expected = next((term for term, holds in rules if holds), "other")
+    assert acled.target_type_for(" ".join(words), actor2, inter2, civil) == expected

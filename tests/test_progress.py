@@ -51,7 +51,7 @@ def test_a_bar_on_a_terminal_and_the_same_results(tmp_path: Path) -> None:
     code, out, err = _run(["check", "LEDGER"], path, stderr_terminal=True)
     assert code == 0
     assert out == b"0 errors, 0 warnings in 28 records (1 file)\n"
-    assert b"checking records" in err and b"\x1b[" in err  # drawn on the terminal, then cleared
+    assert b"reading and checking" in err and b"\x1b[" in err  # drawn on the terminal, then cleared
     assert _run(["check", "LEDGER"], path, stderr_terminal=False) == (0, out, b"")
 
 

@@ -9,6 +9,7 @@ SYNTHETIC."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -266,3 +267,36 @@ def test_folded_record_values() -> None:
     assert data["target"] == "Airport car park"
     assert data["sources"][1] == {"title": "The ministry's note", "published": "2020-09"}
     assert loaded.records[0].positions[("sources", 1, "published")] == (18, 5)
+
+
+LINE_STARTS = st.text(st.sampled_from(["-", " ", "\n", "#", "a", "\t", "\r", "\x85", "\u2028", "\xa0"]),
+                      max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(LINE_STARTS)
+def test_record_starts_and_outside_text_as_the_multiline_patterns_find_them(text: str) -> None:
+    # The fast searches (from a line break) find what `^` in MULTILINE mode finds.
+    assert loader.record_starts(text) == [m.start() for m in loader.RECORD_START.finditer(text)]
+    assert loader.outside_records(text) == (loader._OUTSIDE.search(text) is not None)
+
+
+def test_every_character_the_scanner_leaves_to_the_builder_is_unprintable() -> None:
+    # loader._unusual_at skips its search when the lines are printable; that is
+    # only sound if every character the search finds (but the line break and the
+    # space, whose rule, no space before a break, is checked apart) is
+    # unprintable.  All of Unicode is checked.
+    unusual = [chr(c) for c in range(0x110000) if chr(c) not in "\n " and loader._UNUSUAL.match(chr(c))]
+    assert len(unusual) > 2000 and not any(c.isprintable() for c in unusual)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["- a", "  b", "-", "#", " ", "x"]), max_size=3).map("".join),
+                max_size=12), st.integers(1, 4))
+def test_records_are_cut_into_the_lines_a_split_gives(lines: list[str], chunk: int) -> None:
+    text = "\n".join(lines)
+    starts = [*loader.record_starts(text), len(text)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "_CHUNK", chunk)
+        cut = list(loader._record_lines(text, starts))
+    assert cut == [(a, b, text[a:b].split("\n")) for a, b in itertools.pairwise(starts)]

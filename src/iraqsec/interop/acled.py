@@ -279,23 +279,24 @@ def target_type_for(notes: str, actor2: str, inter2: str = "", civilian_targetin
     if (not _ANY_TARGET_WORD.search(text) and kind not in _KINDS_WITH_RULES
             and not actor2.startswith(("Government of", "Civilians")) and not civilian_targeting.strip()):
         return "other"  # one search instead of ten for the rows no rule holds for
-    convoy, diplomatic = bool(_CONVOY.search(text)), bool(_DIPLOMATIC.search(text))
-    checks: tuple[tuple[str, bool], ...] = (
-        ("diplomatic-convoy", convoy and diplomatic),
-        ("diplomatic-mission", diplomatic),
-        ("logistics-convoy", convoy and bool(_LOGISTICS.search(text))),
-        ("military-convoy", convoy),
-        ("airport", bool(_AIRPORT.search(text))),
-        ("civilian", bool(_DISPLACED_CAMP.search(text))),
-        ("military-base", bool(_BASE.search(text))),
-        ("educational", bool(_EDUCATIONAL.search(text))),
-        ("private-company", bool(_COMPANY.search(text))),
-        ("government", actor2.startswith("Government of") or bool(_GOVERNMENT.search(text))),
-        ("militia", kind in ("rebel", "political-militia", "identity-militia")),
-        ("civilian", kind == "civilians" or actor2.startswith("Civilians") or bool(civilian_targeting.strip())),
-        ("militia", bool(_MILITIA.search(text))),
-    )
-    return next((term for term, holds in checks if holds), "other")
+    # The rules in TARGET_RULES' order, each searched only when the ones
+    # before it did not hold (most rows are decided by the first few).
+    if _DIPLOMATIC.search(text):
+        return "diplomatic-convoy" if _CONVOY.search(text) else "diplomatic-mission"
+    if _CONVOY.search(text):
+        return "logistics-convoy" if _LOGISTICS.search(text) else "military-convoy"
+    searched = (("airport", _AIRPORT), ("civilian", _DISPLACED_CAMP), ("military-base", _BASE),
+                ("educational", _EDUCATIONAL), ("private-company", _COMPANY))
+    for term, pattern in searched:
+        if pattern.search(text):
+            return term
+    if actor2.startswith("Government of") or _GOVERNMENT.search(text):
+        return "government"
+    if kind in ("rebel", "political-militia", "identity-militia"):
+        return "militia"
+    if kind == "civilians" or actor2.startswith("Civilians") or civilian_targeting.strip():
+        return "civilian"
+    return "militia" if _MILITIA.search(text) else "other"
 
 
 # --- text ------------------------------------------------------------------

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from iraqsec.reading.nogc import no_gc
-from iraqsec.record.findings import DEFAULT_CAP, Finding, FindingLog, Omitted
+from iraqsec.record.findings import DEFAULT_CAP, Finding, FindingLog, LogState, Omitted
 
 if TYPE_CHECKING:
     from iraqsec.analysis.query import Facts, Filters, Record
@@ -258,11 +258,63 @@ def load(paths: Sequence[str], cap: int | None = DEFAULT_CAP) -> Ledger:
         return _load(paths, FindingLog(cap))
 
 
+class _Checker:
+    """Validates each incident as the reader hands it over (a
+    `loader.RecordSink`) and drops its raw values at once, so that a big
+    ledger never holds every record's raw values beside the models: the
+    peak is one copy of the ledger, not two.
+
+    The order findings are kept in is the order of a load without it: the
+    reader's findings, then repeated ids, then the records' own findings in
+    ledger order (so findings at one line and column keep that order)."""
+
+    def __init__(self, log: FindingLog) -> None:
+        from iraqsec.record.model import Incident  # (here for the same reason as in _load)
+        from iraqsec.record.rules import validate_record
+
+        self.log = log
+        self._validate = functools.partial(validate_record, model=Incident, kind="incident", admit=log.admit)
+        self.entries: list[tuple[Incident, RawRecord]] = []
+        self.ids: list[tuple[str, RawRecord]] = []  # taken before the raw values are dropped
+        self.problems: list[Finding] = []  # admitted through the log, added after the repeated ids
+        self.count = 0
+        self._file = self._mark()
+        # Models are frozen, so each can hold one shared frozenset of the
+        # fields it was given instead of pydantic's own set (about 700 bytes a
+        # model: 70 MB at 100,000 records).
+        self._field_sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def _mark(self) -> tuple[LogState, int, int, int, int]:
+        return self.log.state(), len(self.entries), len(self.ids), len(self.problems), self.count
+
+    def begin_file(self) -> None:
+        self._file = self._mark()
+
+    def reset(self) -> None:
+        log_state, entries, ids, problems, self.count = self._file
+        self.log.restore(log_state)
+        del self.entries[entries:], self.ids[ids:], self.problems[problems:]
+
+    def take(self, raw: RawRecord) -> None:
+        self.count += 1
+        data = raw.data
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            self.ids.append((data["id"], raw))
+        incident, problems = self._validate(raw)
+        if problems:
+            self.problems += problems
+        raw.data = None  # later rules read the model and the record's positions
+        if incident is not None:
+            given = frozenset(incident.model_fields_set)
+            object.__setattr__(incident, "__pydantic_fields_set__", self._field_sets.setdefault(given, given))
+            self.entries.append((incident, raw))
+
+
 def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
     # Here, not at the top: a warm read from the cache needs neither the YAML
     # reader nor the models' validation (docs/performance.md, "Start-up").
     from iraqsec.reading.loader import MAX_LEDGER_BYTES, MAX_RECORDS, load_file, too_large
-    from iraqsec.record.model import Actor, Incident, Place
+    from iraqsec.record.model import Actor, Place
     from iraqsec.record.rules import (
         ActorRegistry,
         PlaceRegistry,
@@ -272,14 +324,14 @@ def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
         links,
         probable_duplicates,
         registry_rules,
+        repeated_ids,
         sites,
         ungraded,
-        validate_record,
     )
     from iraqsec.rendering import progress
 
     files = expand(paths)
-    raws: list[RawRecord] = []
+    checker = _Checker(log)
     size = 0
     for path, shown in files:
         own = path.stat().st_size
@@ -287,27 +339,22 @@ def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
         if size > MAX_LEDGER_BYTES and own <= MAX_LEDGER_BYTES:  # refused before reading: memory stays bounded
             log.add([too_large(shown, size, "the ledger's files total")])
             continue  # (a file too large alone is refused by load_file)
-        loaded = load_file(path, shown, MAX_RECORDS - len(raws))
+        checker.begin_file()
+        loaded = load_file(path, shown, MAX_RECORDS - checker.count, sink=checker)
         log.add(loaded.findings)
-        raws += loaded.records
-    log.add(duplicate_ids(raws))
-    entries: list[tuple[Incident, RawRecord]] = []
-    with progress.task("checking records", len(raws)) as done:
-        for n, raw in enumerate(raws):
-            incident, problems = validate_record(raw, Incident, "incident", log.admit)
-            log.add_admitted(problems)
-            # The raw values are not needed once validated (later rules read the
-            # model and the record's positions): freeing them as we go keeps the
-            # peak at one copy of the ledger, not two.
-            raw.data = None
-            if incident is not None:
-                entries.append((incident, raw))
-            if not n % 2000:
-                done(n)
+        # Records the event builder read (a file with findings) come back whole.
+        with progress.task("checking records", len(loaded.records)) as done:
+            for n, raw in enumerate(loaded.records):
+                checker.take(raw)
+                if not n % 2000:
+                    done(n)
+    log.add(repeated_ids(checker.ids))
+    log.add_admitted(checker.problems)
+    entries = checker.entries
     log.add(probable_duplicates(entries))
     log.add(ungraded(entries))
     log.add(coordinates_precision(entries))
-    log.add(links(entries, _raw_ids(raws)))
+    log.add(links(entries, {ident for ident, _ in checker.ids}))
     # Withdrawn records keep their ids reserved but are no longer events.
     current = [(i, r) for i, r in entries if i.withdrawn is None]
     actors, _ = _load_registry(actor_files(files), Actor, "actor", log)
@@ -323,13 +370,9 @@ def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
         gazetteer = PlaceRegistry.of(places)
         log.add(sites(entries, gazetteer))
     findings = sorted(log.kept, key=lambda f: (f.path, f.line, f.col))
-    return Ledger([s for _, s in files], entries, findings, len(raws), registry,
+    return Ledger([s for _, s in files], entries, findings, checker.count, registry,
                   [s for _, s in actor_files(files)], gazetteer, [s for _, s in place_files(files)],
                   omitted=log.omitted())
-
-
-def _raw_ids(raws: Sequence[RawRecord]) -> set[str]:
-    return {raw.data["id"] for raw in raws if isinstance(raw.data, dict) and isinstance(raw.data.get("id"), str)}
 
 
 M = TypeVar("M", "Actor", "Place")

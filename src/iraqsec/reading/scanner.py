@@ -94,6 +94,18 @@ class NumberSpelling:
 _typed = functools.lru_cache(maxsize=8192)(plain_value)
 
 
+# The same under a key of one argument, which functools keeps by the text
+# itself (no tuple to build): for the scanner's commonest lines.
+@functools.lru_cache(maxsize=8192)
+def _typed_plain(text: str) -> Any:
+    return plain_value(text, False)
+
+
+@functools.lru_cache(maxsize=8192)
+def _as_written(text: str) -> Any:
+    return plain_value(text, True)
+
+
 _DECIMAL = re.compile(r"-?[1-9][0-9]{0,5}\.[0-9]{1,9}")
 
 
@@ -102,7 +114,7 @@ def _number(text: str) -> Any:
     each is different, so they are read directly when they are plain decimals."""
     if _DECIMAL.fullmatch(text):
         return float(text)
-    return _typed(text, False)
+    return _typed_plain(text)
 
 
 class Unsupported(Exception):
@@ -114,7 +126,12 @@ _DQ = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SQ = re.compile(r"'(?:[^']|'')*'")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 _BLOCK_HEADER = re.compile(r"[|>]-?(?: +#.*)?$")
+_BARE_HEADERS = frozenset({"|", "|-", ">", ">-"})  # _BLOCK_HEADER's commonest, without a comment
 _FLOW_PLAIN = re.compile(r"-?[A-Za-z0-9_.+~/][^\s,\[\]{}#:'\"]*(?: [^\s,\[\]{}#:'\"]+)*")
+# A whole one-line flow list of plain items separated by ", " (the way
+# people and `fmt` write them), read with one match and a split.
+_SIMPLE_FLOW = re.compile(r"\[(?:(-?[A-Za-z0-9_.+~/][^\s,\[\]{}#:'\"]*(?: [^\s,\[\]{}#:'\"]+)*"
+                          r"(?:, -?[A-Za-z0-9_.+~/][^\s,\[\]{}#:'\"]*(?: [^\s,\[\]{}#:'\"]+)*)*))?\]")
 _FLOW_QUOTED = re.compile(r"""("(?:[^"\\]|\\.)*")|('(?:[^']|'')*')""")
 _BAD_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _BAD_CONTINUATION = frozenset("-?:#")
@@ -135,11 +152,14 @@ def _after(rest: str) -> int:
     raise Unsupported
 
 
-def _text_key(key: str) -> None:
-    """Keys that YAML 1.1 reads as something else (`null`, `yes`, `on`...) are findings."""
-    if key in _TEXT_KEYS:
-        return
-    if key in _NOT_KEYS or plain_value(key, False) != key:
+def _key(line: str, indent: int, key: str, colon: int) -> None:
+    """A key not seen before: the line must be `key:` (then a space or its
+    end) with the key a plain name that YAML 1.1 reads as text (`null`,
+    `yes`, `on`... are findings).  Known good keys go in _TEXT_KEYS."""
+    match = _KEY.match(line, indent)
+    if colon < 0 or match is None or match.group(1) != key or key in _NOT_KEYS:
+        raise Unsupported
+    if plain_value(key, False) != key:
         _NOT_KEYS.add(key)
         raise Unsupported
     _TEXT_KEYS.add(key)
@@ -203,13 +223,16 @@ class _Scan:
         lines, positions = self.lines, self.positions
         count = len(lines)
         lead, deeper = " " * indent, " " * (indent + 1)
+        items_here, items_in = lead + "- ", lead + "  - "
         data: dict[str, Any] = {}
         first = True
         while i < count:
             line = lines[i]
             # Lines at the mapping's indentation are the common case: only
             # the others are looked at closely.
-            if not first and not (line.startswith(lead) and line[indent] not in " #"):
+            if first:
+                first = False
+            elif not (line.startswith(lead) and line[indent] not in " #"):
                 stripped = line.lstrip(" ")
                 if not stripped or stripped[0] == "#":
                     if stripped:
@@ -219,33 +242,52 @@ class _Scan:
                 if len(line) - len(stripped) < indent:
                     return data, i
                 raise Unsupported  # deeper than a key, yet not a value
-            first = False
-            match = _KEY.match(line, indent)
-            if match is None:
-                raise Unsupported
-            key = match.group(1)
-            if key not in _TEXT_KEYS:
-                _text_key(key)
+            # The key runs to the first colon; a key seen before (most are)
+            # needs no regular expression (see _key for the others).
+            colon = line.find(":", indent)
+            key = line[indent:colon]
+            if key not in _TEXT_KEYS or colon < 0:
+                _key(line, indent, key, colon)
             if key in data:
                 raise Unsupported  # a duplicate key is a finding
             path = prefix
             if positions is not None:
                 path = (*prefix, key)
                 positions[path] = (self.base + i + 1, indent + 1)
-            start = match.end()
+            start = colon + 1
+            if start < len(line):
+                if line[start] != " ":
+                    raise Unsupported  # `key:value` is not a key
+                start += 1
+                while start < len(line) and line[start] == " ":
+                    start += 1
             if start == len(line):
-                data[key], i = self.below(i, indent, path)
+                # A list below its key, at the key's indentation or two
+                # columns in (the usual layouts), needs no look around.
+                after = lines[i + 1] if i + 1 < count else ""
+                if after.startswith(items_here):
+                    data[key], i = self.sequence(i + 1, indent, path)
+                elif after.startswith(items_in):
+                    data[key], i = self.sequence(i + 1, indent + 2, path)
+                else:
+                    data[key], i = self.below(i, indent, path)
                 continue
             text = line[start:]
             head = text[0]
             if (head not in _SPECIAL_START and ": " not in text and " #" not in text and text[-1] != ":"
                     and (i + 1 == count or not lines[i + 1].startswith(deeper))):
                 # The common case, inline for speed: a one-line plain scalar.
-                data[key] = _typed(text, key in DATE_KEYS) if head in IMPLICIT_START else text
+                if head in IMPLICIT_START:
+                    data[key] = _as_written(text) if key in DATE_KEYS else _typed_plain(text)
+                else:
+                    data[key] = text
                 i += 1
             elif head == '"' and text[-1] == '"' and text.count('"') == 2 and "\\" not in text and len(text) > 2 \
                     and (i + 1 == count or not lines[i + 1].startswith(deeper)):
                 data[key] = text[1:-1]  # a one-line double-quoted scalar without escapes
+                i += 1
+            elif head == "[" and positions is None and (flow := _simple_flow(text)) is not None:
+                data[key] = flow
                 i += 1
             elif head == "#":
                 self.comment(i, start)
@@ -277,7 +319,7 @@ class _Scan:
         if indent > _MAX_INDENT:
             raise Unsupported
         lines, positions = self.lines, self.positions
-        dash = " " * indent + "- "
+        dash, deeper = " " * indent + "- ", " " * (indent + 1)
         items: list[Any] = []
         while i < len(lines):
             line = lines[i]
@@ -299,6 +341,15 @@ class _Scan:
             if positions is not None:
                 item_path = (*path, len(items))
                 positions[item_path] = (self.base + i + 1, col + 1)
+            text = line[col:]
+            head = text[0]
+            if (head not in _SPECIAL_START and ": " not in text and " #" not in text and text[-1] != ":"
+                    and (i + 1 == len(lines) or not lines[i + 1].startswith(deeper))):
+                # The common item, inline for speed: a one-line plain scalar
+                # (no ": ", so not a mapping either).
+                items.append(_typed_plain(text) if head in IMPLICIT_START else text)
+                i += 1
+                continue
             if _KEY.match(line, col):
                 value, i = self.mapping(i, col, item_path)
             elif line[col] == "-" and (col + 1 == len(line) or line[col + 1] == " "):
@@ -376,6 +427,10 @@ class _Scan:
     def flow_list(self, i: int, start: int, path: Path_) -> list[Any]:
         """A one-line flow list of plain or quoted scalars."""
         line = self.lines[i]
+        if self.positions is None:
+            simple = _simple_flow(line[start:])
+            if simple is not None:
+                return simple
         at = start + 1
         items: list[Any] = []
         while True:
@@ -418,10 +473,11 @@ class _Scan:
         indentation found from its first line."""
         lines = self.lines
         header = lines[i][start:]
-        if not _BLOCK_HEADER.match(header):
-            raise Unsupported  # keep chomping, an indentation indicator
-        if "#" in header:
-            self.comment(i, start + header.index("#"))
+        if header not in _BARE_HEADERS:
+            if not _BLOCK_HEADER.match(header):
+                raise Unsupported  # keep chomping, an indentation indicator
+            if "#" in header:
+                self.comment(i, start + header.index("#"))
         j = i + 1
         if j >= len(lines) or not lines[j]:
             raise Unsupported  # empty, or leading blank lines
@@ -441,11 +497,23 @@ class _Scan:
             raise Unsupported  # the file ends without a line break: clip keeps none
         if header[0] == "|":
             text = "\n".join(body)
-        elif "" in body or any(line[0] == " " for line in body):
-            text = _fold(body)  # blank or more-indented lines
         else:
             text = " ".join(body)
+            # (a more-indented line leaves two spaces in a row: only then are lines looked at one by one)
+            if "" in body or ("  " in text and any(line[0] == " " for line in body)):
+                text = _fold(body)  # blank or more-indented lines
         return (text if header[1:2] == "-" else text + "\n"), j
+
+
+def _simple_flow(text: str) -> list[Any] | None:
+    """A flow list written `[a, b c, 1.5]` (plain items, ", " between them),
+    which is how people and `fmt` write them; None for any other text."""
+    if text == "[]":
+        return []
+    simple = _SIMPLE_FLOW.fullmatch(text)
+    if simple is None:
+        return None
+    return [_number(item) for item in simple.group(1).split(", ")]
 
 
 def _fold(body: list[str]) -> str:

@@ -62,6 +62,7 @@ def warning(path: str, line: int, col: int, rule: str, message: str) -> Finding:
 # not cost millions of lines and gigabytes.  `check --max-per-rule` changes it.
 DEFAULT_CAP = 100
 Omitted = dict[tuple[str, Severity], int]  # (rule, severity) -> findings counted but not kept
+LogState = tuple[dict[tuple[str, Severity], int], int]  # a FindingLog's counts and how many it kept
 
 
 class FindingLog:
@@ -86,6 +87,16 @@ class FindingLog:
     def add_admitted(self, findings: list[Finding]) -> None:
         """Findings already counted through `admit`."""
         self.kept += findings
+
+    def state(self) -> LogState:
+        """What `restore` goes back to."""
+        return dict(self.counts), len(self.kept)
+
+    def restore(self, state: LogState) -> None:
+        """Forget what was counted and kept since `state` was taken."""
+        counts, kept = state
+        self.counts = dict(counts)
+        del self.kept[kept:]
 
     def omitted(self) -> Omitted:
         cap = self.cap

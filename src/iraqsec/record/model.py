@@ -8,9 +8,11 @@ so a rule id is defined where the rule is.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import re
+import time
 from typing import Annotated, Any
 
 from pydantic import (
@@ -28,7 +30,7 @@ from pydantic_core import PydanticCustomError
 from iraqsec.record import vocab
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$")  # ASCII digits: \d would take any script's
 TAG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # C0 and C1 control characters and DEL, the Unicode line and paragraph
@@ -49,8 +51,16 @@ _BIDI_NAMES = {
 
 
 def today() -> dt.date:
-    """Today's date; a function so that tests can pin it."""
-    return dt.date.today()
+    """Today's date; a function so that tests can pin it.  Kept until the
+    next local midnight: every date of a ledger is compared with it, and
+    asking the clock and the time zone costs more than the comparison."""
+    if time.time() >= _TODAY[1]:
+        day = dt.date.today()
+        _TODAY[:] = [day, dt.datetime.combine(day + dt.timedelta(days=1), dt.time()).timestamp()]
+    return _TODAY[0]  # type: ignore[no-any-return]
+
+
+_TODAY: list[Any] = [dt.date.min, 0.0]  # (today, when it ends)
 
 
 def suggest(word: str, choices: Any, n: int = 1) -> list[str]:
@@ -76,6 +86,8 @@ def _fail(rule: str, message: str, at: str | None = None) -> PydanticCustomError
 
 
 def check_text(value: str) -> str:
+    if value.isprintable():  # in C, and nearly always true: no control or bidi character is printable
+        return value
     match = CONTROL_RE.search(value)
     if match:
         raise _fail(
@@ -175,6 +187,11 @@ def parse_date(value: str) -> tuple[dt.date, bool]:
     if not match:
         raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, or YYYY-MM when only the month "
                          "is known (two-digit month and day, e.g. 2020-09-06)")
+    if match[3] is not None:
+        # The shape is DATE_RE's, so fromisoformat (in C) reads nothing else;
+        # what it refuses (a bad month or day, other digits) is told below.
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(value), False
     year, month, day = int(match[1]), int(match[2]), match[3]
     if not 1 <= month <= 12:
         raise ValueError(f"'{value}' has month {month:02d}; months run from 01 to 12")

@@ -203,12 +203,22 @@ def fold_actor(name: str) -> str:
 def duplicate_ids(records: Iterable[RawRecord], rule: str = "duplicate-id", what: str = "id") -> list[Finding]:
     """An id used twice.  In registries (`what` = "place id") the same entry
     repeated word for word in another directory's file is one entry."""
+    return repeated_ids(record_ids(records), rule, what)
+
+
+def record_ids(records: Iterable[RawRecord]) -> list[tuple[str, RawRecord]]:
+    """Each raw record that has a text id, with it."""
+    return [(raw.data["id"], raw) for raw in records
+            if isinstance(raw.data, dict) and isinstance(raw.data.get("id"), str)]
+
+
+def repeated_ids(ided: Iterable[tuple[str, RawRecord]], rule: str = "duplicate-id",
+                 what: str = "id") -> list[Finding]:
+    """`duplicate_ids` over (id, record) pairs taken while the raw values
+    were at hand (the loader drops them once a record is validated)."""
     seen: dict[str, RawRecord] = {}
     out = []
-    for raw in records:
-        if not isinstance(raw.data, dict) or not isinstance(raw.data.get("id"), str):
-            continue
-        ident = raw.data["id"]
+    for ident, raw in ided:
         first = seen.setdefault(ident, raw)
         if first is raw or (what != "id" and first.data == raw.data and first.path != raw.path):
             continue
@@ -222,13 +232,20 @@ def duplicate_ids(records: Iterable[RawRecord], rule: str = "duplicate-id", what
 def probable_duplicates(entries: Iterable[tuple[Incident, RawRecord]]) -> list[Finding]:
     """Same day, governorate, tactic and target type: probably one event twice.
     A withdrawn record is left out: withdrawing a duplicate is how it is resolved."""
-    groups: dict[tuple[str, str, str, str], list[tuple[Incident, RawRecord]]] = defaultdict(list)
-    for incident, raw in entries:
-        if not incident.month_precision and DISTINCT_TAG not in incident.tags and not incident.is_withdrawn:
-            groups[(incident.date, incident.governorate, incident.tactic, incident.target_type)].append(
-                (incident, raw))
+    firsts: dict[tuple[str, str, str, str], tuple[int, tuple[Incident, RawRecord]]] = {}
+    groups: dict[tuple[str, str, str, str], list[tuple[Incident, RawRecord]]] = {}  # keys met twice or more
+    for n, entry in enumerate(entries):
+        incident = entry[0]
+        # (month_precision and is_withdrawn spelt out: this runs once per record)
+        if len(incident.date) != 7 and incident.withdrawn is None and DISTINCT_TAG not in incident.tags:
+            key = (incident.date, incident.governorate, incident.tactic, incident.target_type)
+            seen = firsts.setdefault(key, (n, entry))
+            if seen[1] is not entry:
+                groups.setdefault(key, [seen[1]]).append(entry)
     out = []
-    for group in groups.values():
+    # in the order of each group's first record, as a listing of all groups would give them
+    for key in sorted(groups, key=lambda k: firsts[k][0]):
+        group = groups[key]
         first, first_raw = group[0]
         for incident, raw in group[1:]:
             out.append(warning(raw.path, raw.line, raw.col, "probable-duplicate",
@@ -323,10 +340,14 @@ def links(entries: Sequence[tuple[Incident, RawRecord]], reserved: Iterable[str]
     """`related` ids exist and `responds-to` looks back in time; a withdrawn
     record is superseded by one that exists and is not withdrawn.  `reserved`
     are ids of records that exist but did not validate (not "unknown")."""
+    linking = [(incident, raw) for incident, raw in entries if incident.related or incident.withdrawn is not None]
+    if not linking:
+        return []  # most ledgers of any size link a few records: no index of every id for nothing
     by_id = {incident.id: incident for incident, _ in entries}
-    known = set(by_id) | set(reserved)
+    known = set(reserved)
+    known.update(by_id)
     out: list[Finding] = []
-    for incident, raw in entries:
+    for incident, raw in linking:
         for i, link in enumerate(incident.related):
             other = by_id.get(link.id)
             if link.id not in known:
@@ -337,7 +358,8 @@ def links(entries: Sequence[tuple[Incident, RawRecord]], reserved: Iterable[str]
                                  f"related[{i}]: '{incident.id}' ({incident.date}) cannot respond to "
                                  f"'{other.id}', dated later ({other.date}); the later record responds to the "
                                  "earlier one: move the link there, or correct the dates"))
-        out += _superseded(incident, raw, by_id, known)
+        if incident.withdrawn is not None:
+            out += _superseded(incident, raw, by_id, known)
     return out
 
 
