@@ -16,7 +16,7 @@ from iraqsec.analysis.query import sort_key
 from iraqsec.reading.loader import parse_text
 from iraqsec.record.model import Incident
 from iraqsec.record.rules import validate_record
-from iraqsec.writing import writer
+from iraqsec.writing import fmt, writer
 from iraqsec.writing.fmt import FormatRefused, comment_texts, format_text
 
 MESSY = """\
@@ -513,3 +513,45 @@ def test_every_comment_stays_beside_the_key_it_was_written_at(case: tuple[str, d
         assert comment.startswith(f"# r{order[record_number]} "), (comment, record_number)  # in its own record
     assert expected == {}  # no comment lost
     assert format_text(out, "t.yaml") == out
+
+
+# --- the result is checked before it is written ------------------------------
+
+def _faulty(fault: str) -> object:
+    """`writer.dump_fields` with a bug of the kind the check must catch."""
+    real = writer.dump_fields
+
+    def dump(fields: dict[str, object], block: frozenset[str] = frozenset(),
+             lines: dict[tuple[str | int, ...], int] | None = None) -> str:
+        text = real(fields, block, lines)
+        if fault == "value":  # a count written wrong
+            return text.replace("  wounded: 0\n", "  wounded: 1\n")
+        if fault == "type":  # a number written as text
+            return text.replace("  wounded: 0\n", '  wounded: "0"\n')
+        return text.replace("  place: ", "  place:\n  ")  # broken YAML
+
+    return dump
+
+
+@pytest.mark.parametrize("fault", ["value", "type", "comment", "syntax"])
+@pytest.mark.parametrize("sort", [True, False])
+def test_a_writer_fault_is_caught_and_the_file_left_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              fault: str, sort: bool) -> None:
+    """A writer that changes a value, writes it as another type, drops a
+    comment or writes broken YAML: fmt refuses and the file is unchanged,
+    whether the other records move (sort) or stay byte for byte."""
+    records = [record(f"2020-09-0{n}-x", wounded=0) for n in (1, 2, 3)]
+    text = as_yaml(records[::-1] if sort else records)
+    text = re.sub(r"(  tactic: \S+)\n", r"\1  # a note\n", text, count=1)
+    path = tmp_path / "incidents.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert "# a note" in text and records_of(text)
+    if fault == "comment":  # the comment after a value dropped when the record is put together
+        monkeypatch.setattr(fmt, "_after", lambda comment: "")
+    else:
+        monkeypatch.setattr(writer, "dump_fields", _faulty(fault))
+    result = run("fmt", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.endswith("formatting would change the records or lose a comment; the file is left as it "
+                                  "is (please report this with the file)\n")
+    assert path.read_text(encoding="utf-8") == text

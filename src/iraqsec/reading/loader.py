@@ -172,7 +172,8 @@ def parse_text(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | Non
 
     With `comments` (for `fmt`), each record the scanner reads adds the
     0-based line and column of its comments' '#', relative to the record's
-    first line, under that line's 0-based number."""
+    first line, under that line's 0-based number, and a record holding a
+    '#' gets its positions as it is read (fmt anchors comments by them)."""
     with no_gc():
         records = _scan_file(text, path, comments, max_records)
     if records is not None:
@@ -242,10 +243,12 @@ def _scan_pieces(text: str, path: str, starts: list[int], head: str,
             if odd:
                 raise Unsupported
             marks: set[Pos] | None = None if comments is None else set()
-            data, (first, col) = scan_record(piece.split("\n"), None, line, marks)
+            # fmt anchors the comments of a record by its positions: read them on the way
+            positions: dict[Path_, Pos] | None = {} if comments is not None and "#" in piece else None
+            data, (first, col) = scan_record(piece.split("\n"), positions, line, marks)
             if comments is not None and marks is not None:
                 comments[line] = marks or _NO_MARKS  # most records have none: one shared empty set
-            records.append(RawRecord(path, first, col, data, None, (text, start, end, line)))
+            records.append(RawRecord(path, first, col, data, positions, (text, start, end, line)))
         except Unsupported:
             built += 1
             found = _strict_records(piece, path) if built <= _MAX_STRICT_PIECES else None

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from iraqsec.reading.scanner import IMPLICIT_START
+from iraqsec.reading.scanner import IMPLICIT_START, Path_
 from iraqsec.record.model import CONTROL_RE, Incident
 from iraqsec.rendering import plain
 from iraqsec.writing.outputs import PAUSE_ENV, atomic_write, remove_stale_temporaries
@@ -65,20 +65,25 @@ def scalar(text: str) -> str:
 
 def _wrapped(text: str, first_width: int, indent: str) -> str:
     """A long string as a plain or double-quoted scalar folded at single
-    spaces; YAML folds each line break back into exactly that space."""
+    spaces; YAML folds each line break back into exactly that space.
+
+    Greedy: each line takes as many words as fit in its width (the first
+    line's is `first_width`), a word longer than that alone.  The cut is
+    the last space within the width (`str.rfind`, not a loop over words)."""
     one_line = scalar(text)
     if len(one_line) <= first_width or "\n" in text or "  " in text:
         return one_line
-    words = one_line.split(" ")
-    lines, current = [], words[0]
-    limit = first_width
-    for word in words[1:]:
-        if len(current) + 1 + len(word) > limit:
-            lines.append(current)
-            current, limit = word, WIDTH - len(indent)
-        else:
-            current += " " + word
-    lines.append(current)
+    lines = []
+    rest, limit = one_line, first_width
+    while len(rest) > limit:
+        cut = rest.rfind(" ", 1, limit + 1)
+        if cut < 0:  # the first word is longer than the line: it goes alone
+            cut = rest.find(" ", 1)
+            if cut < 0:
+                break
+        lines.append(rest[:cut])
+        rest, limit = rest[cut + 1 :], WIDTH - len(indent)
+    lines.append(rest)
     return ("\n" + indent).join(lines)
 
 
@@ -182,12 +187,71 @@ def record_fields(incident: Incident) -> dict[str, Any]:
 def dump_record(incident: Incident, block: frozenset[str] = frozenset()) -> str:
     """One record in the canonical layout, ending with a newline; the lists
     of the keys in `block` one item a line."""
-    fields = record_fields(incident)
-    lines = []
-    for i, (key, value) in enumerate(fields.items()):
-        lead = "- " if i == 0 else INDENT
-        lines.append(f"{lead}{key}:{_value(key, value, INDENT, key in block)}")
-    return "\n".join(lines) + "\n"
+    return dump_fields(record_fields(incident), block)
+
+
+# Short values recur from record to record (dates, places, vocabulary terms,
+# counts): each is written once and its text kept.  The cache is a plain
+# dict emptied when it grows past its bound, so memory stays bounded.
+_SHORT = 100
+_CACHE_SIZE = 50_000
+_written: dict[tuple[str, str], str] = {}
+
+
+def _top_value(key: str, value: Any, block: bool) -> str:
+    """`_value` for a key of the record itself, short strings cached."""
+    if type(value) is not str or len(value) > _SHORT:
+        return _value(key, value, INDENT, block)
+    written = _written.get((key, value))
+    if written is None:
+        if len(_written) >= _CACHE_SIZE:
+            _written.clear()
+        written = _written[key, value] = _value(key, value, INDENT)
+    return written
+
+
+def dump_fields(fields: dict[str, Any], block: frozenset[str] = frozenset(),
+                lines: dict[Path_, int] | None = None) -> str:
+    """`dump_record` of a record's `record_fields`.  With `lines`, fills in
+    the 0-based line of every key and list item written, by path (the
+    paths and lines the loader gives the text, as `fmt` anchors comments
+    by them; a test compares them with the loader's)."""
+    out: list[str] = []
+    number = 0
+    for key, value in fields.items():
+        written = _top_value(key, value, key in block)
+        out.append(f"{'  ' if out else '- '}{key}:{written}")
+        if lines is not None:
+            lines[(key,)] = number
+            if isinstance(value, (list, dict)) and value:
+                _item_lines(key, value, written, number, lines)
+            number += written.count("\n") + 1
+    return "\n".join(out) + "\n"
+
+
+def _item_lines(key: str, value: list[Any] | dict[str, Any], written: str, number: int,
+                lines: dict[Path_, int]) -> None:
+    """The lines of a list's items (and of their keys, for mappings), or of
+    a mapping's keys, in `written`, the text `_value` gave the value of
+    `key` on line `number`.  The layout is fixed: items at `INDENT * 2` as
+    `- `, their mappings' further keys at `INDENT * 3`, a mapping's keys
+    at `INDENT * 2`; continuation lines are always deeper."""
+    if written.startswith(" ["):  # a flow list: every item on the key's line
+        lines.update(((key, n), number) for n in range(len(value)))
+        return
+    item, sub = INDENT * 2 + "- ", INDENT * 3
+    index = -1
+    for offset, line in enumerate(written.split("\n")[1:], start=number + 1):
+        if isinstance(value, dict):
+            if line.startswith(INDENT * 2) and line[4:5] not in (" ", ""):
+                lines[(key, line[4:].split(":", 1)[0])] = offset
+        elif line.startswith(item):
+            index += 1
+            lines[(key, index)] = offset
+            if isinstance(value[index], dict):
+                lines[(key, index, line[6:].split(":", 1)[0])] = offset
+        elif isinstance(value[index], dict) and line.startswith(sub) and line[6:7] not in (" ", ""):
+            lines[(key, index, line[6:].split(":", 1)[0])] = offset
 
 
 def dump_records(incidents: Sequence[Incident]) -> str:
