@@ -104,7 +104,7 @@ def test_folding_long_text_is_the_greedy_word_fold(words: list[str], first_width
 def test_short_values_written_from_the_cache_are_the_same() -> None:
     first = writer.dump_record(incident(place="Camp 1", target="Gate"))
     for n in range(writer._CACHE_SIZE + 10):  # past the bound: the cache is emptied and refilled
-        writer._top_value("place", f"Place {n}", False)
+        writer._key_line("place", f"Place {n}", False)
     assert len(writer._written) <= writer._CACHE_SIZE
     assert writer.dump_record(incident(place="Camp 1", target="Gate")) == first
     assert "  place: Camp 1\n" in first

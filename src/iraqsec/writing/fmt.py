@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import json
+import marshal
 import re
 from collections import Counter
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.events import (
@@ -122,7 +122,7 @@ def _format_text(text: str, shown: str) -> str:
 
 def _valid_records(text: str, shown: str, scanned: dict[int, AbstractSet[tuple[int, int]]]
                    ) -> list[tuple[Incident, RawRecord]]:
-    loaded = parse_text(text, shown, scanned)
+    loaded = parse_text(text, shown, scanned, positions=True)
     log = FindingLog()  # a million broken records are counted, not each built
     log.add(loaded.findings)
     log.add(duplicate_ids(loaded.records))
@@ -143,8 +143,7 @@ def _valid_records(text: str, shown: str, scanned: dict[int, AbstractSet[tuple[i
 # --- where the comments are ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Comment:
+class _Comment(NamedTuple):  # a tuple: a hundred thousand of them are made quickly
     line: int  # 0-based
     text: str  # from '#' to the end of the line, trailing space removed
     after_blank: bool  # a whole-line comment with a blank line above it
@@ -215,8 +214,7 @@ def _record_comments(text: str, scanned: dict[int, AbstractSet[tuple[int, int]]]
         spans, whole = _spans(text, lines)
         return _comments(lines, _marks(lines, spans)), whole, lines[: whole[0][0]] if whole else lines
     head = text[: starts[0]].split("\n")[:-1]
-    comments = _comments(head, [(n, len(line) - len(line.lstrip(" "))) for n, line in enumerate(head)
-                                if line.lstrip(" ").startswith("#")])
+    comments = _comments(head, _head_marks(head))
     records: list[tuple[int, int]] = []
     number = len(head)  # of the record's first line
     for start, end in itertools.pairwise([*starts, len(text)]):
@@ -239,6 +237,11 @@ def _record_comments(text: str, scanned: dict[int, AbstractSet[tuple[int, int]]]
         comments += _comments(piece, sorted(found), number)
         number += len(piece)
     return comments, records, head
+
+
+def _head_marks(head: Sequence[str]) -> _Marks:
+    """The comments of the lines before the first record (whole lines)."""
+    return [(n, len(line) - len(line.lstrip(" "))) for n, line in enumerate(head) if line.lstrip(" ").startswith("#")]
 
 
 _OTHER_BREAK = re.compile("[\r\x85\u2028\u2029]")
@@ -436,8 +439,11 @@ def _commented_record(fields: dict[str, Any], raw: RawRecord, comments: Sequence
         else:
             indent = "" if line == 0 else lines[line][: len(lines[line]) - len(lines[line].lstrip())]
             above.setdefault(line, []).append(indent + comment.text)
-    out = [*(c for n, line in enumerate(lines) for c in [*above.get(n, []), line + _after(after.get(n))])]
-    return extra, "\n".join(out) + "\n"
+    for n, trailing_text in after.items():
+        lines[n] += _after(trailing_text)
+    for n in sorted(above, reverse=True):  # from the end: the lines before keep their numbers
+        lines[n:n] = above[n]
+    return extra, "\n".join(lines) + "\n"
 
 
 def _after(comment: str | None) -> str:
@@ -526,21 +532,24 @@ class _Source:
 @dataclass(frozen=True, slots=True)
 class _Expected:
     """What a record of the result must read back as: the incident, the
-    exact text of the values the writer was given (`_exact`), and where the
+    exact bytes of the values the writer was given (`_exact`), and where the
     record was in the file (None: the file is read back whole)."""
 
     incident: Incident
-    data: str | None
+    data: bytes | None
     source: _Source | None
 
 
-def _exact(value: Any) -> str | None:
-    """Plain values as JSON, which tells apart what == does not (True and 1,
-    1 and 1.0, a list and a string); None for anything JSON cannot write
-    (a NumberSpelling, for instance), which is then compared as a model."""
+def _exact(value: Any) -> bytes | None:
+    """Plain values as marshal's bytes (format 2, which has no references
+    between objects), which tell apart what == does not (True and 1, 1 and
+    1.0, a list and a tuple); None for anything marshal cannot write (a
+    NumberSpelling, for instance), which is then compared as a model.
+    Equal bytes are equal values of the same types; the reverse may fail
+    (a string marked interned on one side only), which costs only time."""
     try:
-        return json.dumps(value)
-    except (TypeError, ValueError):
+        return marshal.dumps(value, 2)
+    except ValueError:
         return None
 
 
@@ -554,7 +563,7 @@ def _verify(before: Sequence[str], after: str, expected: Sequence[_Expected], sh
     A piece that is the record's piece in the file, byte for byte, reads
     as it did there (already read and checked).  The others
     are read back, in groups of 5,000, and each record must hold exactly
-    the values the writer was given (their JSON is the same), or else
+    the values the writer was given (the same marshal bytes), or else
     validate into the same model.  Then the comments are counted."""
     starts = [m.start() for m in RECORD_START.finditer(after)]
     scanned: dict[int, AbstractSet[tuple[int, int]]] = {}
@@ -573,10 +582,35 @@ def _verify(before: Sequence[str], after: str, expected: Sequence[_Expected], sh
                 todo.append((k, line, piece))
             line += piece.count("\n")
         same = _read_back(after[: starts[0]] if starts else after, todo, expected, shown, scanned)
-    same = same and Counter(before) == Counter(_Layout.of(after, True, scanned).comments)
+    if same:
+        found = _comments_of(after, starts, scanned) if starts and expected[0].source is not None else None
+        if found is None:  # read for its comments as fmt reads a file
+            found = _Layout.of(after, True, scanned).comments
+        same = Counter(before) == Counter(found)
     if not same:
         raise FormatRefused("formatting would change the records or lose a comment; the file is left as it is "
                             "(please report this with the file)")
+
+
+def _comments_of(after: str, starts: Sequence[int], scanned: dict[int, AbstractSet[tuple[int, int]]]
+                 ) -> list[str] | None:
+    """Every comment of the result (with records at `starts`) from the
+    comments found in each record as it was read (`scanned`), as
+    `_record_comments` finds them, without working out where the records
+    end; None when a record's comments were not found that way."""
+    head = after[: starts[0]].split("\n")[:-1]
+    texts = [comment.text for comment in _comments(head, _head_marks(head))]
+    line = len(head)
+    for start, end in itertools.pairwise([*starts, len(after)]):
+        piece = after[start:end]
+        marks = scanned.get(line)
+        if marks is None:
+            return None
+        if marks:
+            lines = piece.split("\n")
+            texts += [lines[n][col:].rstrip() for n, col in marks]
+        line += piece.count("\n")
+    return texts
 
 
 def _read_back(header: str, todo: Sequence[tuple[int, int, str]], expected: Sequence[_Expected], shown: str,

@@ -13,6 +13,7 @@ re-exported here), serialised by a lock file next to the ledger.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -194,20 +195,28 @@ def dump_record(incident: Incident, block: frozenset[str] = frozenset()) -> str:
 # counts): each is written once and its text kept.  The cache is a plain
 # dict emptied when it grows past its bound, so memory stays bounded.
 _SHORT = 100
-_CACHE_SIZE = 50_000
-_written: dict[tuple[str, str], str] = {}
+_CACHE_SIZE = 200_000  # tens of megabytes at the most
+# (key, value) or (key, items, one item a line) -> the line, "  key: text"
+_written: dict[tuple[Any, ...], str] = {}
 
 
-def _top_value(key: str, value: Any, block: bool) -> str:
-    """`_value` for a key of the record itself, short strings cached."""
-    if type(value) is not str or len(value) > _SHORT:
-        return _value(key, value, INDENT, block)
-    written = _written.get((key, value))
-    if written is None:
+def _key_line(key: str, value: Any, block: bool) -> str:
+    """`  key:` and its value as written (over several lines for some)."""
+    cached: tuple[Any, ...]
+    if key == "id":  # never repeated: not worth keeping
+        return f"{INDENT}{key}:{_value(key, value, INDENT, block)}"
+    if value is None or type(value) is int or (type(value) is str and len(value) <= _SHORT):
+        cached = (key, value)  # no bool here: True would find the line of 1
+    elif type(value) is list and len(value) < 4 and all(type(i) is str and len(i) <= _SHORT for i in value):
+        cached = (key, tuple(value), block)
+    else:
+        return f"{INDENT}{key}:{_value(key, value, INDENT, block)}"
+    line = _written.get(cached)
+    if line is None:
         if len(_written) >= _CACHE_SIZE:
             _written.clear()
-        written = _written[key, value] = _value(key, value, INDENT)
-    return written
+        line = _written[cached] = f"{INDENT}{key}:{_value(key, value, INDENT, block)}"
+    return line
 
 
 def dump_fields(fields: dict[str, Any], block: frozenset[str] = frozenset(),
@@ -216,17 +225,23 @@ def dump_fields(fields: dict[str, Any], block: frozenset[str] = frozenset(),
     the 0-based line of every key and list item written, by path (the
     paths and lines the loader gives the text, as `fmt` anchors comments
     by them; a test compares them with the loader's)."""
-    out: list[str] = []
-    number = 0
-    for key, value in fields.items():
-        written = _top_value(key, value, key in block)
-        out.append(f"{'  ' if out else '- '}{key}:{written}")
-        if lines is not None:
-            lines[(key,)] = number
-            if isinstance(value, (list, dict)) and value:
-                _item_lines(key, value, written, number, lines)
-            number += written.count("\n") + 1
+    cache = _written  # looked up inline: this runs for every key of every record
+    out = [(type(value) is str and cache.get((key, value))) or _key_line(key, value, key in block)
+           for key, value in fields.items()]  # (a str found is the same line `_key_line` gives)
+    if lines is not None:
+        _locate(fields, out, lines)
+    if out:
+        out[0] = "- " + out[0][len(INDENT) :]
     return "\n".join(out) + "\n"
+
+
+def _locate(fields: dict[str, Any], out: Sequence[str], lines: dict[Path_, int]) -> None:
+    """The lines of the keys written as `out`, and of their items."""
+    numbers = list(itertools.accumulate((line.count("\n") + 1 for line in out), initial=0))
+    lines.update(zip([(key,) for key in fields], numbers, strict=False))
+    for n, (key, value) in enumerate(fields.items()):
+        if value and type(value) in (list, dict):
+            _item_lines(key, value, out[n][len(INDENT) + len(key) + 1 :], numbers[n], lines)
 
 
 def _item_lines(key: str, value: list[Any] | dict[str, Any], written: str, number: int,
