@@ -555,3 +555,36 @@ def test_a_writer_fault_is_caught_and_the_file_left_as_it_is(tmp_path: Path, mon
     assert result.stderr.endswith("formatting would change the records or lose a comment; the file is left as it "
                                   "is (please report this with the file)\n")
     assert path.read_text(encoding="utf-8") == text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(ledger_texts(), commented_ledgers().map(lambda case: case[0])),
+       st.sampled_from(["", "    ", "\t"]))
+def test_comments_after_values_are_placed_the_same_without_positions(text: str, flow: str) -> None:
+    """The short cut for a comment after a value on a `  key:` line (no
+    positions worked out) places every comment as the general way does
+    (`_anchor` over the record's positions), flow lists and tabs included."""
+    if flow:  # a comment after a flow list's items, or after a tab: other lines the short cut must not take
+        text = re.sub(r"(  tags: \[[^\n]*\])\n", rf"\1{flow} # after the tags\n", text)
+    fast, general = _formatted(text), None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fmt, "_TOP_KEY", re.compile(r"(?!)"))  # never a key: every comment anchored by positions
+        general = _formatted(text)
+    assert fast == general
+
+
+def _formatted(text: str) -> str | None:
+    try:
+        return format_text(text, "t.yaml")
+    except FormatRefused:
+        return None
+
+
+def test_a_comment_after_a_value_needs_no_positions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The block layout of the benchmark (a comment after the place): the
+    short cut is taken, so the record is never read again for positions."""
+    text = as_yaml([record("a")]).replace("  place: ", "  place: X  # SYNTHETIC\n  x_: ", 1)
+    text = re.sub(r"  x_: [^\n]*\n", "", text)
+    monkeypatch.setattr(fmt, "_anchor", None)  # calling it would fail
+    out = format_text(text, "t.yaml")
+    assert "\n  place: X  # SYNTHETIC\n" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -101,10 +102,13 @@ def test_folding_long_text_is_the_greedy_word_fold(words: list[str], first_width
     assert writer._wrapped(text, first_width, indent) == expected
 
 
-def test_short_values_written_from_the_cache_are_the_same() -> None:
-    first = writer.dump_record(incident(place="Camp 1", target="Gate"))
-    for n in range(writer._CACHE_SIZE + 10):  # past the bound: the cache is emptied and refilled
+def test_short_values_written_from_the_cache_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "_CACHE_SIZE", 50)
+    first = writer.dump_record(incident(place="Camp 1", target="Gate", killed=1, tags=["a-b"]))
+    for n in range(60):  # past the bound: the cache is emptied and refilled
         writer._key_line("place", f"Place {n}", False)
-    assert len(writer._written) <= writer._CACHE_SIZE
-    assert writer.dump_record(incident(place="Camp 1", target="Gate")) == first
-    assert "  place: Camp 1\n" in first
+    assert len(writer._written) <= 50
+    assert writer.dump_record(incident(place="Camp 1", target="Gate", killed=1, tags=["a-b"])) == first
+    assert "  place: Camp 1\n" in first and "  killed: 1\n" in first and "  tags: [a-b]\n" in first
+    # the same list one item a line is another line
+    assert "  tags:\n    - a-b\n" in writer.dump_record(incident(tags=["a-b"]), frozenset({"tags"}))

@@ -157,7 +157,7 @@ def decode(data: bytes, path: str) -> tuple[str, Finding | None]:
 
 
 def parse_text(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None = None,
-               max_records: int = MAX_RECORDS, positions: bool = False) -> LoadedFile:
+               max_records: int = MAX_RECORDS) -> LoadedFile:
     """Records and findings of a ledger's text.
 
     One reader, two halves: each record (the lines from a `- ` at column 0
@@ -172,11 +172,9 @@ def parse_text(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | Non
 
     With `comments` (for `fmt`), each record the scanner reads adds the
     0-based line and column of its comments' '#', relative to the record's
-    first line, under that line's 0-based number; with `positions` too, a
-    record holding a '#' gets its positions as it is read (fmt anchors
-    comments by them)."""
+    first line, under that line's 0-based number."""
     with no_gc():
-        records = _scan_file(text, path, comments, max_records, positions)
+        records = _scan_file(text, path, comments, max_records)
     if records is not None:
         return LoadedFile(path, records, [])
     return _parse_strict(text, path, max_records)
@@ -212,7 +210,7 @@ def _unusual_at(text: str) -> list[int] | None:
 
 
 def _scan_file(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | None,
-               max_records: int, positions: bool = False) -> list[RawRecord] | None:
+               max_records: int) -> list[RawRecord] | None:
     """The records of a ledger read record by record, or None to have the
     whole file read by the event builder."""
     starts = [m.start() for m in RECORD_START.finditer(text)]
@@ -222,12 +220,12 @@ def _scan_file(text: str, path: str, comments: dict[int, AbstractSet[Pos]] | Non
     if any(line and not line.lstrip(" ").startswith("#") for line in head.split("\n")):
         return None  # only comments and blank lines before the first record
     with progress.task(f"reading {path}", len(text), "bytes") as done:
-        return _scan_pieces(text, path, starts, head, done, comments, max_records, positions)
+        return _scan_pieces(text, path, starts, head, done, comments, max_records)
 
 
 def _scan_pieces(text: str, path: str, starts: list[int], head: str,
                  done: Callable[[int], None], comments: dict[int, AbstractSet[Pos]] | None,
-                 max_records: int, with_positions: bool = False) -> list[RawRecord] | None:
+                 max_records: int) -> list[RawRecord] | None:
     unusual = _unusual_at(text)
     if unusual is not None and (unusual[0] < starts[0] or any(text[at] in _OTHER_BREAKS for at in unusual)):
         return None  # libyaml counts CR, NEL, LS and PS as line breaks: lines would not match
@@ -244,12 +242,10 @@ def _scan_pieces(text: str, path: str, starts: list[int], head: str,
             if odd:
                 raise Unsupported
             marks: set[Pos] | None = None if comments is None else set()
-            # fmt anchors the comments of a record by its positions: read them on the way
-            positions: dict[Path_, Pos] | None = {} if with_positions and "#" in piece else None
-            data, (first, col) = scan_record(piece.split("\n"), positions, line, marks)
+            data, (first, col) = scan_record(piece.split("\n"), None, line, marks)
             if comments is not None and marks is not None:
                 comments[line] = marks or _NO_MARKS  # most records have none: one shared empty set
-            records.append(RawRecord(path, first, col, data, positions, (text, start, end, line)))
+            records.append(RawRecord(path, first, col, data, None, (text, start, end, line)))
         except Unsupported:
             built += 1
             found = _strict_records(piece, path) if built <= _MAX_STRICT_PIECES else None

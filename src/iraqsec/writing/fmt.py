@@ -104,7 +104,7 @@ def _format_text(text: str, shown: str) -> str:
             raw = raws.pop()  # its positions are done with after this: never all of them at once
             fields = writer.record_fields(incident)
             above = [c for c in comments if c.line < start]
-            extra, body = _commented_record(fields, raw, [c for c in comments if c.line >= start])
+            extra, body = _commented_record(fields, raw, [c for c in comments if c.line >= start], start in scanned)
             records.append((incident, _comment_block(above) + extra, body,
                             _Expected(incident, _exact(fields), sources[n] if sources else None)))
             if not n % 2000:
@@ -122,7 +122,7 @@ def _format_text(text: str, shown: str) -> str:
 
 def _valid_records(text: str, shown: str, scanned: dict[int, AbstractSet[tuple[int, int]]]
                    ) -> list[tuple[Incident, RawRecord]]:
-    loaded = parse_text(text, shown, scanned, positions=True)
+    loaded = parse_text(text, shown, scanned)
     log = FindingLog()  # a million broken records are counted, not each built
     log.add(loaded.findings)
     log.add(duplicate_ids(loaded.records))
@@ -149,6 +149,7 @@ class _Comment(NamedTuple):  # a tuple: a hundred thousand of them are made quic
     after_blank: bool  # a whole-line comment with a blank line above it
     col: int = 0  # 0-based
     whole: bool = True  # alone on its line (else after a value)
+    key: str | None = None  # after a value: the key of its line, when it is `- key:` or `  key:` (not a flow list)
 
 
 @dataclass
@@ -244,6 +245,8 @@ def _head_marks(head: Sequence[str]) -> _Marks:
     return [(n, len(line) - len(line.lstrip(" "))) for n, line in enumerate(head) if line.lstrip(" ").startswith("#")]
 
 
+# A key of a record's mapping at column 2 (the scanner's key pattern).
+_TOP_KEY = re.compile(r"(?:- |  )([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")
 _OTHER_BREAK = re.compile("[\r\x85\u2028\u2029]")
 _DIRECTIVE = re.compile(r"^(?:---|\.\.\.|%)", re.MULTILINE)
 
@@ -329,7 +332,10 @@ def _comments(lines: Sequence[str], marks: Sequence[tuple[int, int]], first: int
         text = lines[number]
         whole = not text[:col].strip()
         above_blank = whole and number + first > 0 and number > 0 and not lines[number - 1].strip()
-        out.append(_Comment(number + first, text[col:].rstrip(), above_blank, col, whole))
+        key = None
+        if not whole and (match := _TOP_KEY.match(text)) is not None and not text.startswith("[", match.end()):
+            key = match.group(1)
+        out.append(_Comment(number + first, text[col:].rstrip(), above_blank, col, whole, key))
     return out
 
 
@@ -399,7 +405,8 @@ def comment_texts(text: str) -> list[str]:
 # --- comments inside a record ----------------------------------------------
 
 
-def _commented_record(fields: dict[str, Any], raw: RawRecord, comments: Sequence[_Comment]) -> tuple[list[str], str]:
+def _commented_record(fields: dict[str, Any], raw: RawRecord, comments: Sequence[_Comment],
+                      scanned: bool) -> tuple[list[str], str]:
     """(comments that go above the record, the record's text with the others
     kept in place).  Each comment is anchored to a key or list item of the
     record (`_anchor`) and put back beside it in the canonical text:
@@ -412,22 +419,45 @@ def _commented_record(fields: dict[str, Any], raw: RawRecord, comments: Sequence
       written one item a line, so that the comment stays between them.
 
     A comment whose key the canonical layout leaves out (an empty `tags`)
-    goes above the next key written, or above the record."""
+    goes above the next key written, or above the record.
+
+    The common case needs no positions (which cost a second reading of the
+    record): in a record the scanner read (`scanned`) whose mapping is at
+    column 2, a line `  key: ...` is a key of the record, so a comment
+    after a value there (not a flow list's) is anchored to that key, as
+    `_anchor` would find; when every comment is of that kind and its key is
+    written, the record's positions are never worked out."""
     if not comments:
         return [], writer.dump_fields(fields)
+    written_at: dict[Path_, int] = {}  # the writer says where it wrote each key and item
+    if scanned and raw.col == 3 and all(c.key is not None for c in comments):
+        text = writer.dump_fields(fields, frozenset(), written_at)
+        if all((c.key,) in written_at for c in comments):
+            return _placed(text, written_at, comments, [((str(c.key),), True) for c in comments], None)
+        written_at = {}
     order = sorted(raw.positions, key=lambda p: (raw.positions[p], len(p)))
     anchors = [_anchor(comment, order, raw.positions) for comment in comments]
     block = frozenset(str(path[0]) for path, trailing in anchors
                       if len(path) > 1 and isinstance(path[1], int) and path[0] in ("tags", "coordinates"))
-    written_at: dict[Path_, int] = {}  # the writer says where it wrote each key and item
     text = writer.dump_fields(fields, block, written_at)
+    return _placed(text, written_at, comments, anchors, order)
+
+
+def _placed(text: str, written_at: dict[Path_, int], comments: Sequence[_Comment],
+            anchors: Sequence[tuple[Path_, bool]], order: Sequence[Path_] | None) -> tuple[list[str], str]:
+    """The comments put beside their anchors in the record's canonical
+    `text` (see `_commented_record`); `order`: the record's paths in the
+    order of the file (None: every anchor is written)."""
     lines = text.split("\n")[:-1]
     starts = set(written_at.values())
     above: dict[int, list[str]] = {}
     after: dict[int, str] = {}
     extra: list[str] = []
     for comment, (path, trailing) in zip(comments, anchors, strict=True):
-        written = [p for p in order[order.index(path):] if p in written_at] if path in order else []
+        if order is None:
+            written = [path]
+        else:
+            written = [p for p in order[order.index(path):] if p in written_at] if path in order else []
         if not written:
             extra.append(comment.text)
             continue
