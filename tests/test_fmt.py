@@ -522,8 +522,8 @@ def _faulty(fault: str) -> object:
     real = writer.dump_fields
 
     def dump(fields: dict[str, object], block: frozenset[str] = frozenset(),
-             lines: dict[tuple[str | int, ...], int] | None = None) -> str:
-        text = real(fields, block, lines)
+             lines: dict[tuple[str | int, ...], int] | None = None, items: bool = True) -> str:
+        text = real(fields, block, lines, items)
         if fault == "value":  # a count written wrong
             return text.replace("  wounded: 0\n", "  wounded: 1\n")
         if fault == "type":  # a number written as text
@@ -557,15 +557,21 @@ def test_a_writer_fault_is_caught_and_the_file_left_as_it_is(tmp_path: Path, mon
     assert path.read_text(encoding="utf-8") == text
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(ledger_texts(), commented_ledgers().map(lambda case: case[0])),
-       st.sampled_from(["", "    ", "\t"]))
-def test_comments_after_values_are_placed_the_same_without_positions(text: str, flow: str) -> None:
+       st.sampled_from(["", "flow", "tab", "list", "wrapped"]))
+def test_comments_after_values_are_placed_the_same_without_positions(text: str, extra: str) -> None:
     """The short cut for a comment after a value on a `  key:` line (no
     positions worked out) places every comment as the general way does
-    (`_anchor` over the record's positions), flow lists and tabs included."""
-    if flow:  # a comment after a flow list's items, or after a tab: other lines the short cut must not take
-        text = re.sub(r"(  tags: \[[^\n]*\])\n", rf"\1{flow} # after the tags\n", text)
+    (`_anchor` over the record's positions): after a flow list, after a
+    tab, after a key whose list is below it, after the first line of a
+    folded value (refused both ways: the comment ends the value)."""
+    add = {"flow": (r"(  tags: \[[^\n]*\])\n", r"\1  # after the tags\n"),
+           "tab": (r"(  tags: \[[^\n]*\])\n", "\\1\t# after a tab\n"),
+           "list": (r"(  sources:)\n", r"\1  # the sources\n"),
+           "wrapped": (r"(  summary: [^\n]*)\n(    \S)", r"\1  # inside\n\2")}.get(extra)
+    if add:
+        text = re.sub(add[0], add[1], text)
     fast, general = _formatted(text), None
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(fmt, "_TOP_KEY", re.compile(r"(?!)"))  # never a key: every comment anchored by positions

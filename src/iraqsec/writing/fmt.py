@@ -431,25 +431,28 @@ def _commented_record(fields: dict[str, Any], raw: RawRecord, comments: Sequence
         return [], writer.dump_fields(fields)
     written_at: dict[Path_, int] = {}  # the writer says where it wrote each key and item
     if scanned and raw.col == 3 and all(c.key is not None for c in comments):
-        text = writer.dump_fields(fields, frozenset(), written_at)
+        text = writer.dump_fields(fields, frozenset(), written_at, items=False)  # the keys' lines are enough
         if all((c.key,) in written_at for c in comments):
-            return _placed(text, written_at, comments, [((str(c.key),), True) for c in comments], None)
+            # the line after a list or mapping starts its first item or key (else a value goes on)
+            starts = {*written_at.values(), *(written_at[(key,)] + 1 for key, value in fields.items()
+                                              if value and isinstance(value, (list, dict)))}
+            return _placed(text, written_at, starts, comments, [((str(c.key),), True) for c in comments], None)
         written_at = {}
     order = sorted(raw.positions, key=lambda p: (raw.positions[p], len(p)))
     anchors = [_anchor(comment, order, raw.positions) for comment in comments]
     block = frozenset(str(path[0]) for path, trailing in anchors
                       if len(path) > 1 and isinstance(path[1], int) and path[0] in ("tags", "coordinates"))
     text = writer.dump_fields(fields, block, written_at)
-    return _placed(text, written_at, comments, anchors, order)
+    return _placed(text, written_at, set(written_at.values()), comments, anchors, order)
 
 
-def _placed(text: str, written_at: dict[Path_, int], comments: Sequence[_Comment],
+def _placed(text: str, written_at: dict[Path_, int], starts: AbstractSet[int], comments: Sequence[_Comment],
             anchors: Sequence[tuple[Path_, bool]], order: Sequence[Path_] | None) -> tuple[list[str], str]:
     """The comments put beside their anchors in the record's canonical
-    `text` (see `_commented_record`); `order`: the record's paths in the
-    order of the file (None: every anchor is written)."""
+    `text` (see `_commented_record`); `starts`: the lines where a key or
+    item starts; `order`: the record's paths in the order of the file
+    (None: every anchor is written)."""
     lines = text.split("\n")[:-1]
-    starts = set(written_at.values())
     above: dict[int, list[str]] = {}
     after: dict[int, str] = {}
     extra: list[str] = []

@@ -220,25 +220,28 @@ def _key_line(key: str, value: Any, block: bool) -> str:
 
 
 def dump_fields(fields: dict[str, Any], block: frozenset[str] = frozenset(),
-                lines: dict[Path_, int] | None = None) -> str:
+                lines: dict[Path_, int] | None = None, items: bool = True) -> str:
     """`dump_record` of a record's `record_fields`.  With `lines`, fills in
-    the 0-based line of every key and list item written, by path (the
-    paths and lines the loader gives the text, as `fmt` anchors comments
-    by them; a test compares them with the loader's)."""
+    the 0-based line of every key and list item written (only of the keys
+    without `items`), by path (the paths and lines the loader gives the
+    text, as `fmt` anchors comments by them; a test compares them with the
+    loader's)."""
     cache = _written  # looked up inline: this runs for every key of every record
     out = [(type(value) is str and cache.get((key, value))) or _key_line(key, value, key in block)
            for key, value in fields.items()]  # (a str found is the same line `_key_line` gives)
     if lines is not None:
-        _locate(fields, out, lines)
+        _locate(fields, out, lines, items)
     if out:
         out[0] = "- " + out[0][len(INDENT) :]
     return "\n".join(out) + "\n"
 
 
-def _locate(fields: dict[str, Any], out: Sequence[str], lines: dict[Path_, int]) -> None:
+def _locate(fields: dict[str, Any], out: Sequence[str], lines: dict[Path_, int], items: bool) -> None:
     """The lines of the keys written as `out`, and of their items."""
     numbers = list(itertools.accumulate((line.count("\n") + 1 for line in out), initial=0))
     lines.update(zip([(key,) for key in fields], numbers, strict=False))
+    if not items:
+        return
     for n, (key, value) in enumerate(fields.items()):
         if value and type(value) in (list, dict):
             _item_lines(key, value, out[n][len(INDENT) + len(key) + 1 :], numbers[n], lines)
