@@ -602,7 +602,8 @@ def _verify(before: Sequence[str], after: str, expected: Sequence[_Expected], sh
     scanned: dict[int, AbstractSet[tuple[int, int]]] = {}
     same = len(starts) == len(expected)
     if same:
-        todo = []  # (the record's index, its first line in the result, its piece)
+        head = after[: starts[0]] if starts else after
+        todo: list[tuple[int, int, str]] = []  # (the record's index, its first line in the result, its piece)
         line = after.count("\n", 0, starts[0]) if starts else 0
         for k, (start, end) in enumerate(itertools.pairwise([*starts, len(after)])):
             piece = after[start:end]
@@ -614,7 +615,10 @@ def _verify(before: Sequence[str], after: str, expected: Sequence[_Expected], sh
             else:
                 todo.append((k, line, piece))
             line += piece.count("\n")
-        same = _read_back(after[: starts[0]] if starts else after, todo, expected, shown, scanned)
+            if len(todo) == _GROUP:  # read as they come: one group's pieces in memory at a time
+                same, todo, head = same and _read_back(head, todo, expected, shown, scanned), [], ""
+        if todo or head:
+            same = same and _read_back(head, todo, expected, shown, scanned)
     if same:
         found = _comments_of(after, starts, scanned) if starts and expected[0].source is not None else None
         if found is None:  # read for its comments as fmt reads a file
@@ -646,29 +650,24 @@ def _comments_of(after: str, starts: Sequence[int], scanned: dict[int, AbstractS
     return texts
 
 
-def _read_back(header: str, todo: Sequence[tuple[int, int, str]], expected: Sequence[_Expected], shown: str,
+def _read_back(head: str, group: Sequence[tuple[int, int, str]], expected: Sequence[_Expected], shown: str,
                scanned: dict[int, AbstractSet[tuple[int, int]]]) -> bool:
-    """Read the header and the pieces in `todo` back, 5,000 at a time (a
-    record reads the same alone as in a file that loads: see
-    loader.parse_text), with one group's raw values in memory at a time;
-    adds the comments found to `scanned` (by line of the result)."""
-    for n in range(0, max(len(todo), 1), _GROUP):
-        group = todo[n : n + _GROUP]
-        head = header if n == 0 else ""
-        where = {}  # the line of each piece in the group's text -> its line in the result
-        at = head.count("\n")
-        for _, line, piece in group:
-            where[at] = line
-            at += piece.count("\n")
-        found: dict[int, AbstractSet[tuple[int, int]]] = {}
-        loaded = parse_text(head + "".join(piece for _, _, piece in group), shown, found)
-        scanned.update((where[line], marks) for line, marks in found.items() if line in where)
-        if loaded.findings or len(loaded.records) != len(group):
-            return False
-        for raw, (k, _, _) in zip(loaded.records, group, strict=True):
-            if not _reads_as(raw, expected[k]):
-                return False
-    return True
+    """Read a group of pieces of the result back (after `head`, the
+    header, for the first) and compare their records with the expected
+    ones (a record reads the same alone as in a file that loads: see
+    loader.parse_text); adds the comments found to `scanned` (by line of
+    the result)."""
+    where = {}  # the line of each piece in the group's text -> its line in the result
+    at = head.count("\n")
+    for _, line, piece in group:
+        where[at] = line
+        at += piece.count("\n")
+    found: dict[int, AbstractSet[tuple[int, int]]] = {}
+    loaded = parse_text(head + "".join(piece for _, _, piece in group), shown, found)
+    scanned.update((where[line], marks) for line, marks in found.items() if line in where)
+    if loaded.findings or len(loaded.records) != len(group):
+        return False
+    return all(_reads_as(raw, expected[k]) for raw, (k, _, _) in zip(loaded.records, group, strict=True))
 
 
 _GROUP = 5000
