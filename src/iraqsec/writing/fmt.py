@@ -537,8 +537,7 @@ def _assemble(header: Sequence[str], records: Sequence[tuple[list[str], str]], f
     return "".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class _Source:
+class _Source(NamedTuple):
     """Where a record was in the file: its piece (from its `- ` line to the
     next record's) and the 0-based number of its first line."""
 
@@ -562,8 +561,7 @@ class _Source:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Expected:
+class _Expected(NamedTuple):
     """What a record of the result must read back as: the incident, the
     exact bytes of the values the writer was given (`_exact`), and where the
     record was in the file (None: the file is read back whole)."""
