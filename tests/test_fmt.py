@@ -16,7 +16,7 @@ from iraqsec.analysis.query import sort_key
 from iraqsec.reading.loader import parse_text
 from iraqsec.record.model import Incident
 from iraqsec.record.rules import validate_record
-from iraqsec.writing import writer
+from iraqsec.writing import fmt, writer
 from iraqsec.writing.fmt import FormatRefused, comment_texts, format_text
 
 MESSY = """\
@@ -513,3 +513,84 @@ def test_every_comment_stays_beside_the_key_it_was_written_at(case: tuple[str, d
         assert comment.startswith(f"# r{order[record_number]} "), (comment, record_number)  # in its own record
     assert expected == {}  # no comment lost
     assert format_text(out, "t.yaml") == out
+
+
+# --- the result is checked before it is written ------------------------------
+
+def _faulty(fault: str) -> object:
+    """`writer.dump_fields` with a bug of the kind the check must catch."""
+    real = writer.dump_fields
+
+    def dump(fields: dict[str, object], block: frozenset[str] = frozenset(),
+             lines: dict[tuple[str | int, ...], int] | None = None, items: bool = True) -> str:
+        text = real(fields, block, lines, items)
+        if fault == "value":  # a count written wrong
+            return text.replace("  wounded: 0\n", "  wounded: 1\n")
+        if fault == "type":  # a number written as text
+            return text.replace("  wounded: 0\n", '  wounded: "0"\n')
+        return text.replace("  place: ", "  place:\n  ")  # broken YAML
+
+    return dump
+
+
+@pytest.mark.parametrize("fault", ["value", "type", "comment", "syntax"])
+@pytest.mark.parametrize("sort", [True, False])
+def test_a_writer_fault_is_caught_and_the_file_left_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              fault: str, sort: bool) -> None:
+    """A writer that changes a value, writes it as another type, drops a
+    comment or writes broken YAML: fmt refuses and the file is unchanged,
+    whether the other records move (sort) or stay byte for byte."""
+    records = [record(f"2020-09-0{n}-x", wounded=0) for n in (1, 2, 3)]
+    text = as_yaml(records[::-1] if sort else records)
+    text = re.sub(r"(  tactic: \S+)\n", r"\1  # a note\n", text, count=1)
+    path = tmp_path / "incidents.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert "# a note" in text and records_of(text)
+    if fault == "comment":  # the comment after a value dropped when the record is put together
+        monkeypatch.setattr(fmt, "_after", lambda comment: "")
+    else:
+        monkeypatch.setattr(writer, "dump_fields", _faulty(fault))
+    result = run("fmt", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.endswith("formatting would change the records or lose a comment; the file is left as it "
+                                  "is (please report this with the file)\n")
+    assert path.read_text(encoding="utf-8") == text
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(ledger_texts(), commented_ledgers().map(lambda case: case[0])),
+       st.sampled_from(["", "flow", "tab", "list", "wrapped"]))
+def test_comments_after_values_are_placed_the_same_without_positions(text: str, extra: str) -> None:
+    """The short cut for a comment after a value on a `  key:` line (no
+    positions worked out) places every comment as the general way does
+    (`_anchor` over the record's positions): after a flow list, after a
+    tab, after a key whose list is below it, after the first line of a
+    folded value (refused both ways: the comment ends the value)."""
+    add = {"flow": (r"(  tags: \[[^\n]*\])\n", r"\1  # after the tags\n"),
+           "tab": (r"(  tags: \[[^\n]*\])\n", "\\1\t# after a tab\n"),
+           "list": (r"(  sources:)\n", r"\1  # the sources\n"),
+           "wrapped": (r"(  summary: [^\n]*)\n(    \S)", r"\1  # inside\n\2")}.get(extra)
+    if add:
+        text = re.sub(add[0], add[1], text)
+    fast, general = _formatted(text), None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fmt, "_TOP_KEY", re.compile(r"(?!)"))  # never a key: every comment anchored by positions
+        general = _formatted(text)
+    assert fast == general
+
+
+def _formatted(text: str) -> str | None:
+    try:
+        return format_text(text, "t.yaml")
+    except FormatRefused:
+        return None
+
+
+def test_a_comment_after_a_value_needs_no_positions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The block layout of the benchmark (a comment after the place): the
+    short cut is taken, so the record is never read again for positions."""
+    text = as_yaml([record("a")]).replace("  place: ", "  place: X  # SYNTHETIC\n  x_: ", 1)
+    text = re.sub(r"  x_: [^\n]*\n", "", text)
+    monkeypatch.setattr(fmt, "_anchor", None)  # calling it would fail
+    out = format_text(text, "t.yaml")
+    assert "\n  place: X  # SYNTHETIC\n" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -62,3 +63,52 @@ def test_appended_adds_no_second_blank_line() -> None:
     assert writer.appended(b"- a: |+\n    x\n\n", "- b: 2\n") == b"- a: |+\n    x\n\n- b: 2\n"
     assert writer.appended(b"- a: 1\r\n", "- b: 2\n") == b"- a: 1\r\n\r\n- b: 2\r\n"
     assert writer.appended(b"\n", "- b: 2\n") == b"- b: 2\n"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(incidents(), st.sets(st.sampled_from(["tags", "coordinates", "claimed_by"])))
+def test_the_writer_reports_the_lines_the_loader_reads(incident: Incident, block: set[str]) -> None:
+    """`dump_fields` says where it wrote each key and list item (fmt anchors
+    comments by it): the same paths and lines as reading the text back."""
+    lines: dict[tuple[str | int, ...], int] = {}
+    text = writer.dump_fields(writer.record_fields(incident), frozenset(block), lines)
+    assert text == writer.dump_record(incident, frozenset(block))
+    loaded = parse_text(text, "t.yaml")
+    assert loaded.findings == []
+    assert lines == {path: line - 1 for path, (line, _) in loaded.records[0].positions.items()}
+
+
+def greedy_wrap(one_line: str, first_width: int, indent: str) -> str:
+    """The word-by-word greedy fold the writer's `str.rfind` version must equal."""
+    words = one_line.split(" ")
+    lines, current, limit = [], words[0], first_width
+    for word in words[1:]:
+        if len(current) + 1 + len(word) > limit:
+            lines.append(current)
+            current, limit = word, writer.WIDTH - len(indent)
+        else:
+            current += " " + word
+    lines.append(current)
+    return ("\n" + indent).join(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from("ab:#\"é"), min_size=1, max_size=30), min_size=1, max_size=40),
+       st.integers(1, 90), st.sampled_from(["    ", "      ", "        "]))
+def test_folding_long_text_is_the_greedy_word_fold(words: list[str], first_width: int, indent: str) -> None:
+    text = " ".join(words)
+    one_line = writer.scalar(text)
+    expected = one_line if len(one_line) <= first_width else greedy_wrap(one_line, first_width, indent)
+    assert writer._wrapped(text, first_width, indent) == expected
+
+
+def test_short_values_written_from_the_cache_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "_CACHE_SIZE", 50)
+    first = writer.dump_record(incident(place="Camp 1", target="Gate", killed=1, tags=["a-b"]))
+    for n in range(60):  # past the bound: the cache is emptied and refilled
+        writer._key_line("place", f"Place {n}", False)
+    assert len(writer._written) <= 50
+    assert writer.dump_record(incident(place="Camp 1", target="Gate", killed=1, tags=["a-b"])) == first
+    assert "  place: Camp 1\n" in first and "  killed: 1\n" in first and "  tags: [a-b]\n" in first
+    # the same list one item a line is another line
+    assert "  tags:\n    - a-b\n" in writer.dump_record(incident(tags=["a-b"]), frozenset({"tags"}))

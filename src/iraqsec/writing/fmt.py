@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import marshal
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.events import (
@@ -90,27 +91,32 @@ def _format_text(text: str, shown: str) -> str:
     scanned: dict[int, AbstractSet[tuple[int, int]]] = {}  # the comments the loader's scanner finds on the way
     valid = _valid_records(text, shown, scanned)
     incidents = [incident for incident, _ in valid]
-    raws: list[RawRecord | None] = [raw for _, raw in valid]
+    raws = [raw for _, raw in reversed(valid)]  # popped in file order
     del valid
     first_stays = bool(incidents) and min(incidents, key=sort_key) is incidents[0]
     layout = _Layout.of(text, first_stays, scanned)
     if len(layout.owned) != len(incidents):  # pragma: no cover - the loader and the parser disagree
         raise FormatRefused("the file's records could not be told apart; the file is left as it is")
+    sources = _Source.of(text, len(incidents))
     records = []
     with progress.task(f"formatting {shown}", len(incidents)) as done:
         for n, (incident, comments, start) in enumerate(zip(incidents, layout.owned, layout.starts, strict=True)):
-            raw, raws[n] = raws[n], None  # its positions are done with after this: never all of them at once
-            assert raw is not None
+            raw = raws.pop()  # its positions are done with after this: never all of them at once
+            fields = writer.record_fields(incident)
             above = [c for c in comments if c.line < start]
-            extra, body = _commented_record(incident, raw, [c for c in comments if c.line >= start])
-            records.append((incident, _comment_block(above) + extra, body))
+            extra, body = _commented_record(fields, raw, [c for c in comments if c.line >= start], start in scanned)
+            records.append((incident, _comment_block(above) + extra, body,
+                            _Expected(incident, _exact(fields), sources[n] if sources else None)))
             if not n % 2000:
                 done(n)
     records.sort(key=lambda entry: sort_key(entry[0]))
-    out = _assemble(layout.header, [(comments, body) for _, comments, body in records],
+    out = _assemble(layout.header, [(comments, body) for _, comments, body, _ in records],
                     _comment_block(layout.footer))
+    if out == text:  # already canonical: the file was read and checked as it is
+        return out
+    expected = [entry[3] for entry in records]
     del records  # the pieces are in `out` now: free them before reading it back
-    _verify(layout.comments, out, incidents, shown)
+    _verify(layout.comments, out, expected, shown, text, scanned)
     return out
 
 
@@ -137,13 +143,13 @@ def _valid_records(text: str, shown: str, scanned: dict[int, AbstractSet[tuple[i
 # --- where the comments are ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Comment:
+class _Comment(NamedTuple):  # a tuple: a hundred thousand of them are made quickly
     line: int  # 0-based
     text: str  # from '#' to the end of the line, trailing space removed
     after_blank: bool  # a whole-line comment with a blank line above it
     col: int = 0  # 0-based
     whole: bool = True  # alone on its line (else after a value)
+    key: str | None = None  # after a value: the key of its line, when it is `- key:` or `  key:` (not a flow list)
 
 
 @dataclass
@@ -209,8 +215,7 @@ def _record_comments(text: str, scanned: dict[int, AbstractSet[tuple[int, int]]]
         spans, whole = _spans(text, lines)
         return _comments(lines, _marks(lines, spans)), whole, lines[: whole[0][0]] if whole else lines
     head = text[: starts[0]].split("\n")[:-1]
-    comments = _comments(head, [(n, len(line) - len(line.lstrip(" "))) for n, line in enumerate(head)
-                                if line.lstrip(" ").startswith("#")])
+    comments = _comments(head, _head_marks(head))
     records: list[tuple[int, int]] = []
     number = len(head)  # of the record's first line
     for start, end in itertools.pairwise([*starts, len(text)]):
@@ -235,6 +240,13 @@ def _record_comments(text: str, scanned: dict[int, AbstractSet[tuple[int, int]]]
     return comments, records, head
 
 
+def _head_marks(head: Sequence[str]) -> _Marks:
+    """The comments of the lines before the first record (whole lines)."""
+    return [(n, len(line) - len(line.lstrip(" "))) for n, line in enumerate(head) if line.lstrip(" ").startswith("#")]
+
+
+# A key of a record's mapping at column 2 (the scanner's key pattern).
+_TOP_KEY = re.compile(r"(?:- |  )([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")
 _OTHER_BREAK = re.compile("[\r\x85\u2028\u2029]")
 _DIRECTIVE = re.compile(r"^(?:---|\.\.\.|%)", re.MULTILINE)
 
@@ -320,7 +332,10 @@ def _comments(lines: Sequence[str], marks: Sequence[tuple[int, int]], first: int
         text = lines[number]
         whole = not text[:col].strip()
         above_blank = whole and number + first > 0 and number > 0 and not lines[number - 1].strip()
-        out.append(_Comment(number + first, text[col:].rstrip(), above_blank, col, whole))
+        key = None
+        if not whole and (match := _TOP_KEY.match(text)) is not None and not text.startswith("[", match.end()):
+            key = match.group(1)
+        out.append(_Comment(number + first, text[col:].rstrip(), above_blank, col, whole, key))
     return out
 
 
@@ -390,7 +405,8 @@ def comment_texts(text: str) -> list[str]:
 # --- comments inside a record ----------------------------------------------
 
 
-def _commented_record(incident: Incident, raw: RawRecord, comments: Sequence[_Comment]) -> tuple[list[str], str]:
+def _commented_record(fields: dict[str, Any], raw: RawRecord, comments: Sequence[_Comment],
+                      scanned: bool) -> tuple[list[str], str]:
     """(comments that go above the record, the record's text with the others
     kept in place).  Each comment is anchored to a key or list item of the
     record (`_anchor`) and put back beside it in the canonical text:
@@ -403,30 +419,52 @@ def _commented_record(incident: Incident, raw: RawRecord, comments: Sequence[_Co
       written one item a line, so that the comment stays between them.
 
     A comment whose key the canonical layout leaves out (an empty `tags`)
-    goes above the next key written, or above the record."""
+    goes above the next key written, or above the record.
+
+    The common case needs no positions (which cost a second reading of the
+    record): in a record the scanner read (`scanned`) whose mapping is at
+    column 2, a line `  key: ...` is a key of the record, so a comment
+    after a value there (not a flow list's) is anchored to that key, as
+    `_anchor` would find; when every comment is of that kind and its key is
+    written, the record's positions are never worked out."""
     if not comments:
-        return [], writer.dump_record(incident)
+        return [], writer.dump_fields(fields)
+    written_at: dict[Path_, int] = {}  # the writer says where it wrote each key and item
+    if scanned and raw.col == 3 and all(c.key is not None for c in comments):
+        text = writer.dump_fields(fields, frozenset(), written_at, items=False)  # the keys' lines are enough
+        if all((c.key,) in written_at for c in comments):
+            # the line after a list or mapping starts its first item or key (else a value goes on)
+            starts = {*written_at.values(), *(written_at[(key,)] + 1 for key, value in fields.items()
+                                              if value and isinstance(value, (list, dict)))}
+            return _placed(text, written_at, starts, comments, [((str(c.key),), True) for c in comments], None)
+        written_at = {}
     order = sorted(raw.positions, key=lambda p: (raw.positions[p], len(p)))
     anchors = [_anchor(comment, order, raw.positions) for comment in comments]
     block = frozenset(str(path[0]) for path, trailing in anchors
                       if len(path) > 1 and isinstance(path[1], int) and path[0] in ("tags", "coordinates"))
-    text = writer.dump_record(incident, block)
-    positions: dict[Path_, tuple[int, int]] = {}
-    try:  # the writer's own layout: the scanner reads it directly
-        scan_record(text.split("\n"), positions)
-    except Unsupported:  # pragma: no cover - a record the scanner leaves to the event builder
-        positions = parse_text(text, "formatted").records[0].positions
+    text = writer.dump_fields(fields, block, written_at)
+    return _placed(text, written_at, set(written_at.values()), comments, anchors, order)
+
+
+def _placed(text: str, written_at: dict[Path_, int], starts: AbstractSet[int], comments: Sequence[_Comment],
+            anchors: Sequence[tuple[Path_, bool]], order: Sequence[Path_] | None) -> tuple[list[str], str]:
+    """The comments put beside their anchors in the record's canonical
+    `text` (see `_commented_record`); `starts`: the lines where a key or
+    item starts; `order`: the record's paths in the order of the file
+    (None: every anchor is written)."""
     lines = text.split("\n")[:-1]
-    starts = {line - 1 for line, _ in positions.values()}
     above: dict[int, list[str]] = {}
     after: dict[int, str] = {}
     extra: list[str] = []
     for comment, (path, trailing) in zip(comments, anchors, strict=True):
-        written = [p for p in order[order.index(path):] if p in positions] if path in order else []
+        if order is None:
+            written = [path]
+        else:
+            written = [p for p in order[order.index(path):] if p in written_at] if path in order else []
         if not written:
             extra.append(comment.text)
             continue
-        line = positions[written[0]][0] - 1
+        line = written_at[written[0]]
         # a value on one line: the next line starts another key or item, or the record ends
         one_line = line + 1 in starts or line + 1 == len(lines)
         if trailing and written[0] == path and one_line and line not in after:
@@ -434,8 +472,11 @@ def _commented_record(incident: Incident, raw: RawRecord, comments: Sequence[_Co
         else:
             indent = "" if line == 0 else lines[line][: len(lines[line]) - len(lines[line].lstrip())]
             above.setdefault(line, []).append(indent + comment.text)
-    out = [*(c for n, line in enumerate(lines) for c in [*above.get(n, []), line + _after(after.get(n))])]
-    return extra, "\n".join(out) + "\n"
+    for n, trailing_text in after.items():
+        lines[n] += _after(trailing_text)
+    for n in sorted(above, reverse=True):  # from the end: the lines before keep their numbers
+        lines[n:n] = above[n]
+    return extra, "\n".join(lines) + "\n"
 
 
 def _after(comment: str | None) -> str:
@@ -496,36 +537,147 @@ def _assemble(header: Sequence[str], records: Sequence[tuple[list[str], str]], f
     return "".join(parts)
 
 
-def _verify(before: Sequence[str], after: str, incidents: Sequence[Incident], shown: str) -> None:
+class _Source(NamedTuple):
+    """Where a record was in the file: its piece (from its `- ` line to the
+    next record's) and the 0-based number of its first line."""
+
+    start: int
+    end: int
+    line: int
+
+    @staticmethod
+    def of(text: str, count: int) -> list[_Source] | None:
+        """The pieces of the file's `count` records in file order, or None
+        when the file has other line breaks, directives or document markers
+        (its result is then read back whole)."""
+        starts = [m.start() for m in RECORD_START.finditer(text)]
+        if len(starts) != count or _OTHER_BREAK.search(text) or _DIRECTIVE.search(text):
+            return None
+        out = []
+        line = text.count("\n", 0, starts[0]) if starts else 0
+        for start, end in itertools.pairwise([*starts, len(text)]):
+            out.append(_Source(start, end, line))
+            line += text.count("\n", start, end)
+        return out
+
+
+class _Expected(NamedTuple):
+    """What a record of the result must read back as: the incident, the
+    exact bytes of the values the writer was given (`_exact`), and where the
+    record was in the file (None: the file is read back whole)."""
+
+    incident: Incident
+    data: bytes | None
+    source: _Source | None
+
+
+def _exact(value: Any) -> bytes | None:
+    """Plain values as marshal's bytes (format 2, which has no references
+    between objects), which tell apart what == does not (True and 1, 1 and
+    1.0, a list and a tuple); None for anything marshal cannot write (a
+    NumberSpelling, for instance), which is then compared as a model.
+    Equal bytes are equal values of the same types; the reverse may fail
+    (a string marked interned on one side only), which costs only time."""
+    try:
+        return marshal.dumps(value, 2)
+    except ValueError:
+        return None
+
+
+def _verify(before: Sequence[str], after: str, expected: Sequence[_Expected], shown: str, text: str,
+            marks: dict[int, AbstractSet[tuple[int, int]]]) -> None:
     """Refuse a result that would change data or lose a comment (`before`:
-    the comments of the file as it was)."""
+    the comments of the file as it was; `text`: the file; `marks`: the
+    comments the loader found in it).
+
+    The result is cut into its records' pieces, as the loader cuts a file.
+    A piece that is the record's piece in the file, byte for byte, reads
+    as it did there (already read and checked).  The others
+    are read back, in groups of 5,000, and each record must hold exactly
+    the values the writer was given (the same marshal bytes), or else
+    validate into the same model.  Then the comments are counted."""
+    starts = [m.start() for m in RECORD_START.finditer(after)]
     scanned: dict[int, AbstractSet[tuple[int, int]]] = {}
-    expected = iter(sorted(incidents, key=sort_key))
-    same, count = True, 0
-    for first_line, chunk in _chunks(after):
-        found: dict[int, AbstractSet[tuple[int, int]]] = {}
-        loaded = parse_text(chunk, shown, found)
-        scanned.update((line + first_line, marks) for line, marks in found.items())
-        same = same and not loaded.findings
-        for raw in loaded.records:
-            same = same and validate_record(raw, Incident, "incident")[0] == next(expected, None)
-            raw.data = None  # compared one by one: never a second set of models
-        count += len(loaded.records)
-    same = same and count == len(incidents) and Counter(before) == Counter(_Layout.of(after, True, scanned).comments)
+    same = len(starts) == len(expected)
+    if same:
+        head = after[: starts[0]] if starts else after
+        todo: list[tuple[int, int, str]] = []  # (the record's index, its first line in the result, its piece)
+        line = after.count("\n", 0, starts[0]) if starts else 0
+        for k, (start, end) in enumerate(itertools.pairwise([*starts, len(after)])):
+            piece = after[start:end]
+            source = expected[k].source
+            if source is not None and source.end - source.start == end - start and \
+                    text[source.start : source.end] == piece:
+                if source.line in marks:
+                    scanned[line] = marks[source.line]
+            else:
+                todo.append((k, line, piece))
+            line += piece.count("\n")
+            if len(todo) == _GROUP:  # read as they come: one group's pieces in memory at a time
+                same, todo, head = same and _read_back(head, todo, expected, shown, scanned), [], ""
+        if todo or head:
+            same = same and _read_back(head, todo, expected, shown, scanned)
+    if same:
+        found = _comments_of(after, starts, scanned) if starts and expected[0].source is not None else None
+        if found is None:  # read for its comments as fmt reads a file
+            found = _Layout.of(after, True, scanned).comments
+        same = Counter(before) == Counter(found)
     if not same:
         raise FormatRefused("formatting would change the records or lose a comment; the file is left as it is "
                             "(please report this with the file)")
 
 
-def _chunks(text: str, size: int = 5000) -> Iterator[tuple[int, str]]:
-    """The text in pieces of `size` records, cut before a `- ` line at column
-    0, with the 0-based number of each piece's first line.  A record reads
-    the same alone as in a file that loads (see loader.parse_text), so
-    reading the pieces one after another is reading the file, with one
-    piece's raw values in memory at a time."""
-    cuts = [m.start() for m in RECORD_START.finditer(text)][size::size]
-    line, start = 0, 0
-    for end in [*cuts, len(text)]:
-        yield line, text[start:end]
-        line += text.count("\n", start, end)
-        start = end
+def _comments_of(after: str, starts: Sequence[int], scanned: dict[int, AbstractSet[tuple[int, int]]]
+                 ) -> list[str] | None:
+    """Every comment of the result (with records at `starts`) from the
+    comments found in each record as it was read (`scanned`), as
+    `_record_comments` finds them, without working out where the records
+    end; None when a record's comments were not found that way."""
+    head = after[: starts[0]].split("\n")[:-1]
+    texts = [comment.text for comment in _comments(head, _head_marks(head))]
+    line = len(head)
+    for start, end in itertools.pairwise([*starts, len(after)]):
+        piece = after[start:end]
+        marks = scanned.get(line)
+        if marks is None:
+            return None
+        if marks:
+            lines = piece.split("\n")
+            texts += [lines[n][col:].rstrip() for n, col in marks]
+        line += piece.count("\n")
+    return texts
+
+
+def _read_back(head: str, group: Sequence[tuple[int, int, str]], expected: Sequence[_Expected], shown: str,
+               scanned: dict[int, AbstractSet[tuple[int, int]]]) -> bool:
+    """Read a group of pieces of the result back (after `head`, the
+    header, for the first) and compare their records with the expected
+    ones (a record reads the same alone as in a file that loads: see
+    loader.parse_text); adds the comments found to `scanned` (by line of
+    the result)."""
+    where = {}  # the line of each piece in the group's text -> its line in the result
+    at = head.count("\n")
+    for _, line, piece in group:
+        where[at] = line
+        at += piece.count("\n")
+    found: dict[int, AbstractSet[tuple[int, int]]] = {}
+    loaded = parse_text(head + "".join(piece for _, _, piece in group), shown, found)
+    scanned.update((where[line], marks) for line, marks in found.items() if line in where)
+    if loaded.findings or len(loaded.records) != len(group):
+        return False
+    return all(_reads_as(raw, expected[k]) for raw, (k, _, _) in zip(loaded.records, group, strict=True))
+
+
+_GROUP = 5000
+
+
+def _reads_as(raw: RawRecord, expected: _Expected) -> bool:
+    """Whether a record read back holds the expected values: the very ones
+    the writer was given, else (compared as models) the same incident."""
+    data, raw.data = raw.data, None  # compared one by one: never a second set of models
+    if expected.data is not None and _exact(data) == expected.data:
+        return True
+    raw.data = data
+    same = validate_record(raw, Incident, "incident")[0] == expected.incident
+    raw.data = None
+    return same

@@ -13,6 +13,7 @@ re-exported here), serialised by a lock file next to the ledger.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -22,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from iraqsec.reading.scanner import IMPLICIT_START
+from iraqsec.reading.scanner import IMPLICIT_START, Path_
 from iraqsec.record.model import CONTROL_RE, Incident
 from iraqsec.rendering import plain
 from iraqsec.writing.outputs import PAUSE_ENV, atomic_write, remove_stale_temporaries
@@ -65,20 +66,25 @@ def scalar(text: str) -> str:
 
 def _wrapped(text: str, first_width: int, indent: str) -> str:
     """A long string as a plain or double-quoted scalar folded at single
-    spaces; YAML folds each line break back into exactly that space."""
+    spaces; YAML folds each line break back into exactly that space.
+
+    Greedy: each line takes as many words as fit in its width (the first
+    line's is `first_width`), a word longer than that alone.  The cut is
+    the last space within the width (`str.rfind`, not a loop over words)."""
     one_line = scalar(text)
     if len(one_line) <= first_width or "\n" in text or "  " in text:
         return one_line
-    words = one_line.split(" ")
-    lines, current = [], words[0]
-    limit = first_width
-    for word in words[1:]:
-        if len(current) + 1 + len(word) > limit:
-            lines.append(current)
-            current, limit = word, WIDTH - len(indent)
-        else:
-            current += " " + word
-    lines.append(current)
+    lines = []
+    rest, limit = one_line, first_width
+    while len(rest) > limit:
+        cut = rest.rfind(" ", 1, limit + 1)
+        if cut < 0:  # the first word is longer than the line: it goes alone
+            cut = rest.find(" ", 1)
+            if cut < 0:
+                break
+        lines.append(rest[:cut])
+        rest, limit = rest[cut + 1 :], WIDTH - len(indent)
+    lines.append(rest)
     return ("\n" + indent).join(lines)
 
 
@@ -182,12 +188,88 @@ def record_fields(incident: Incident) -> dict[str, Any]:
 def dump_record(incident: Incident, block: frozenset[str] = frozenset()) -> str:
     """One record in the canonical layout, ending with a newline; the lists
     of the keys in `block` one item a line."""
-    fields = record_fields(incident)
-    lines = []
-    for i, (key, value) in enumerate(fields.items()):
-        lead = "- " if i == 0 else INDENT
-        lines.append(f"{lead}{key}:{_value(key, value, INDENT, key in block)}")
-    return "\n".join(lines) + "\n"
+    return dump_fields(record_fields(incident), block)
+
+
+# Short values recur from record to record (dates, places, vocabulary terms,
+# counts): each is written once and its text kept.  The cache is a plain
+# dict emptied when it grows past its bound, so memory stays bounded.
+_SHORT = 100
+_CACHE_SIZE = 200_000  # tens of megabytes at the most
+# (key, value) or (key, items, one item a line) -> the line, "  key: text"
+_written: dict[tuple[Any, ...], str] = {}
+
+
+def _key_line(key: str, value: Any, block: bool) -> str:
+    """`  key:` and its value as written (over several lines for some)."""
+    cached: tuple[Any, ...]
+    if key == "id":  # never repeated: not worth keeping
+        return f"{INDENT}{key}:{_value(key, value, INDENT, block)}"
+    if value is None or type(value) is int or (type(value) is str and len(value) <= _SHORT):
+        cached = (key, value)  # no bool here: True would find the line of 1
+    elif type(value) is list and len(value) < 4 and all(type(i) is str and len(i) <= _SHORT for i in value):
+        cached = (key, tuple(value), block)
+    else:
+        return f"{INDENT}{key}:{_value(key, value, INDENT, block)}"
+    line = _written.get(cached)
+    if line is None:
+        if len(_written) >= _CACHE_SIZE:
+            _written.clear()
+        line = _written[cached] = f"{INDENT}{key}:{_value(key, value, INDENT, block)}"
+    return line
+
+
+def dump_fields(fields: dict[str, Any], block: frozenset[str] = frozenset(),
+                lines: dict[Path_, int] | None = None, items: bool = True) -> str:
+    """`dump_record` of a record's `record_fields`.  With `lines`, fills in
+    the 0-based line of every key and list item written (only of the keys
+    without `items`), by path (the paths and lines the loader gives the
+    text, as `fmt` anchors comments by them; a test compares them with the
+    loader's)."""
+    cache = _written  # looked up inline: this runs for every key of every record
+    out = [(type(value) is str and cache.get((key, value))) or _key_line(key, value, key in block)
+           for key, value in fields.items()]  # (a str found is the same line `_key_line` gives)
+    if lines is not None:
+        _locate(fields, out, lines, items)
+    if out:
+        out[0] = "- " + out[0][len(INDENT) :]
+    return "\n".join(out) + "\n"
+
+
+def _locate(fields: dict[str, Any], out: Sequence[str], lines: dict[Path_, int], items: bool) -> None:
+    """The lines of the keys written as `out`, and of their items."""
+    numbers = list(itertools.accumulate((line.count("\n") + 1 for line in out), initial=0))
+    lines.update(zip([(key,) for key in fields], numbers, strict=False))
+    if not items:
+        return
+    for n, (key, value) in enumerate(fields.items()):
+        if value and type(value) in (list, dict):
+            _item_lines(key, value, out[n][len(INDENT) + len(key) + 1 :], numbers[n], lines)
+
+
+def _item_lines(key: str, value: list[Any] | dict[str, Any], written: str, number: int,
+                lines: dict[Path_, int]) -> None:
+    """The lines of a list's items (and of their keys, for mappings), or of
+    a mapping's keys, in `written`, the text `_value` gave the value of
+    `key` on line `number`.  The layout is fixed: items at `INDENT * 2` as
+    `- `, their mappings' further keys at `INDENT * 3`, a mapping's keys
+    at `INDENT * 2`; continuation lines are always deeper."""
+    if written.startswith(" ["):  # a flow list: every item on the key's line
+        lines.update(((key, n), number) for n in range(len(value)))
+        return
+    item, sub = INDENT * 2 + "- ", INDENT * 3
+    index = -1
+    for offset, line in enumerate(written.split("\n")[1:], start=number + 1):
+        if isinstance(value, dict):
+            if line.startswith(INDENT * 2) and line[4:5] not in (" ", ""):
+                lines[(key, line[4:].split(":", 1)[0])] = offset
+        elif line.startswith(item):
+            index += 1
+            lines[(key, index)] = offset
+            if isinstance(value[index], dict):
+                lines[(key, index, line[6:].split(":", 1)[0])] = offset
+        elif isinstance(value[index], dict) and line.startswith(sub) and line[6:7] not in (" ", ""):
+            lines[(key, index, line[6:].split(":", 1)[0])] = offset
 
 
 def dump_records(incidents: Sequence[Incident]) -> str:
