@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -112,3 +113,18 @@ def test_short_values_written_from_the_cache_are_the_same(monkeypatch: pytest.Mo
     assert "  place: Camp 1\n" in first and "  killed: 1\n" in first and "  tags: [a-b]\n" in first
     # the same list one item a line is another line
     assert "  tags:\n    - a-b\n" in writer.dump_record(incident(tags=["a-b"]), frozenset({"tags"}))
+
+
+
+def _plain_ok_by_search(text: str) -> bool:
+    """_plain_ok as it was before its string-method short cut."""
+    if not text or text[0] in writer._PLAIN_BAD_START or writer._PLAIN_BAD_INSIDE.search(text):
+        return False
+    return text[0] not in writer.IMPLICIT_START or writer._RESOLVER.resolve(
+        yaml.ScalarNode, text, (True, False)).endswith(":str")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*"a1 :#-.\t\n\x85\xa0\u2028\u3000\x1b", "é", "yes", "0x"]), max_size=12).map("".join))
+def test_plain_ok_says_what_the_full_search_says(text: str) -> None:
+    assert writer._plain_ok(text) == _plain_ok_by_search(text)

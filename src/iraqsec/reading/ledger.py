@@ -258,7 +258,7 @@ def load(paths: Sequence[str], cap: int | None = DEFAULT_CAP) -> Ledger:
         return _load(paths, FindingLog(cap))
 
 
-class _Checker:
+class IncidentChecker:
     """Validates each incident as the reader hands it over (a
     `loader.RecordSink`) and drops its raw values at once, so that a big
     ledger never holds every record's raw values beside the models: the
@@ -266,7 +266,8 @@ class _Checker:
 
     The order findings are kept in is the order of a load without it: the
     reader's findings, then repeated ids, then the records' own findings in
-    ledger order (so findings at one line and column keep that order)."""
+    ledger order (so findings at one line and column keep that order); see
+    `finish`.  `fmt` validates through it too."""
 
     def __init__(self, log: FindingLog) -> None:
         from iraqsec.record.model import Incident  # (here for the same reason as in _load)
@@ -279,10 +280,6 @@ class _Checker:
         self.problems: list[Finding] = []  # admitted through the log, added after the repeated ids
         self.count = 0
         self._file = self._mark()
-        # Models are frozen, so each can hold one shared frozenset of the
-        # fields it was given instead of pydantic's own set (about 700 bytes a
-        # model: 70 MB at 100,000 records).
-        self._field_sets: dict[frozenset[str], frozenset[str]] = {}
 
     def _mark(self) -> tuple[LogState, int, int, int, int]:
         return self.log.state(), len(self.entries), len(self.ids), len(self.problems), self.count
@@ -305,9 +302,26 @@ class _Checker:
             self.problems += problems
         raw.data = None  # later rules read the model and the record's positions
         if incident is not None:
-            given = frozenset(incident.model_fields_set)
-            object.__setattr__(incident, "__pydantic_fields_set__", self._field_sets.setdefault(given, given))
             self.entries.append((incident, raw))
+
+    def take_all(self, records: Sequence[RawRecord]) -> None:
+        """The records the event builder read (a file with findings), which
+        come back whole, after the reader's findings were logged."""
+        from iraqsec.rendering import progress
+
+        with progress.task("checking records", len(records)) as done:
+            for n, raw in enumerate(records):
+                self.take(raw)
+                if not n % 2000:
+                    done(n)
+
+    def finish(self) -> list[tuple[Incident, RawRecord]]:
+        """Log the repeated ids, then the records' own findings; the valid entries."""
+        from iraqsec.record.rules import repeated_ids
+
+        self.log.add(repeated_ids(self.ids))
+        self.log.add_admitted(self.problems)
+        return self.entries
 
 
 def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
@@ -324,14 +338,12 @@ def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
         links,
         probable_duplicates,
         registry_rules,
-        repeated_ids,
         sites,
         ungraded,
     )
-    from iraqsec.rendering import progress
 
     files = expand(paths)
-    checker = _Checker(log)
+    checker = IncidentChecker(log)
     size = 0
     for path, shown in files:
         own = path.stat().st_size
@@ -342,15 +354,8 @@ def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
         checker.begin_file()
         loaded = load_file(path, shown, MAX_RECORDS - checker.count, sink=checker)
         log.add(loaded.findings)
-        # Records the event builder read (a file with findings) come back whole.
-        with progress.task("checking records", len(loaded.records)) as done:
-            for n, raw in enumerate(loaded.records):
-                checker.take(raw)
-                if not n % 2000:
-                    done(n)
-    log.add(repeated_ids(checker.ids))
-    log.add_admitted(checker.problems)
-    entries = checker.entries
+        checker.take_all(loaded.records)  # records the event builder read come back whole
+    entries = checker.finish()
     log.add(probable_duplicates(entries))
     log.add(ungraded(entries))
     log.add(coordinates_precision(entries))

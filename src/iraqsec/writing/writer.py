@@ -40,7 +40,14 @@ _PLAIN_BAD_INSIDE = re.compile(r": |:$| #|\s$|^\s|[\x00-\x1f\x7f-\x9f\u2028\u202
 
 
 def _plain_ok(text: str) -> bool:
-    if not text or text[0] in _PLAIN_BAD_START or _PLAIN_BAD_INSIDE.search(text):
+    if not text or text[0] in _PLAIN_BAD_START:
+        return False
+    if text.isprintable():
+        # The search below in a few string methods: in printable text the
+        # control characters cannot occur and the only white space is " ".
+        if ": " in text or " #" in text or "  " in text or text[-1] in ": ":
+            return False
+    elif _PLAIN_BAD_INSIDE.search(text):
         return False
     if text[0] not in IMPLICIT_START:
         return True  # no YAML 1.1 type (number, date, boolean, null) starts with any other character
