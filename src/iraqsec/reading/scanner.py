@@ -112,6 +112,8 @@ _DECIMAL = re.compile(r"-?[1-9][0-9]{0,5}\.[0-9]{1,9}")
 def _number(text: str) -> Any:
     """A plain scalar in a flow list: coordinates are the common case, and
     each is different, so they are read directly when they are plain decimals."""
+    if text[0] not in IMPLICIT_START:
+        return text  # no YAML 1.1 type starts otherwise (names, tags)
     if _DECIMAL.fullmatch(text):
         return float(text)
     return _typed_plain(text)
@@ -269,14 +271,23 @@ class _Scan:
                     data[key], i = self.sequence(i + 1, indent, path)
                 elif after.startswith(items_in):
                     data[key], i = self.sequence(i + 1, indent + 2, path)
+                elif after.startswith(lead) and after[indent:indent + 1] not in " #-":
+                    data[key] = None  # `killed:` with the next key below: empty (what below() says too)
+                    i += 1
                 else:
                     data[key], i = self.below(i, indent, path)
                 continue
             text = line[start:]
             head = text[0]
-            if (head not in _SPECIAL_START and ": " not in text and " #" not in text and text[-1] != ":"
-                    and (i + 1 == count or not lines[i + 1].startswith(deeper))):
-                # The common case, inline for speed: a one-line plain scalar.
+            if head not in _SPECIAL_START and (i + 1 == count or not lines[i + 1].startswith(deeper)):
+                # The common case, inline for speed: a one-line plain scalar,
+                # maybe with a comment after it (what plain() reads alike).
+                cut = text.find(" #")
+                if cut > 0:
+                    self.comment(i, start + cut + 1)
+                    text = text[:cut].rstrip(" ")
+                if ": " in text or text[-1] == ":":
+                    raise Unsupported  # a key where a scalar goes on: left to the event builder, as plain() does
                 if head in IMPLICIT_START:
                     data[key] = _as_written(text) if key in DATE_KEYS else _typed_plain(text)
                 else:
