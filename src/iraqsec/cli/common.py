@@ -102,16 +102,19 @@ def selected_records(ctx: click.Context, filters: Filters) -> tuple[Ledger, Filt
 
 
 def _resolved(ledger: Ledger, filters: Filters) -> Filters:
-    places = ledger.places
-    filters = resolve_sites(filters, places.resolve if places else None,
-                            sorted(places.by_id) if places else [])
+    # The registries are read only when a filter names a place or an actor:
+    # from the cache, building them costs the models' import (docs/performance.md).
+    if filters.sites:
+        places = ledger.places
+        filters = resolve_sites(filters, places.resolve if places else None,
+                                sorted(places.by_id) if places else [])
+    if not (filters.actors or filters.claimed_by or filters.attributed_to):
+        return filters
     if ledger.registry is not None:
         registry = ledger.registry
         return resolve_actors(filters, registry.canonical, sorted(registry.names))
-    if filters.actors or filters.claimed_by or filters.attributed_to:
-        names = {a.casefold(): a for i in (ledger.facts() or ledger.incidents) for a in i.actors}
-        return resolve_actors(filters, lambda n: names.get(n.casefold()), sorted(names.values()))
-    return filters
+    names = {a.casefold(): a for i in (ledger.facts() or ledger.incidents) for a in i.actors}
+    return resolve_actors(filters, lambda n: names.get(n.casefold()), sorted(names.values()))
 
 
 def emit(text: str) -> None:

@@ -68,9 +68,9 @@ class Ledger:
     entries: list[tuple[Incident, RawRecord]]
     findings: list[Finding]
     record_count: int
-    registry: ActorRegistry | None = None
+    _registry: ActorRegistry | None = None
     actor_files: list[str] = field(default_factory=list)
-    places: PlaceRegistry | None = None
+    _places: PlaceRegistry | None = None
     place_files: list[str] = field(default_factory=list)
     # Set when read from the cache: incidents come from it, `entries` is empty.
     snapshot: Snapshot | None = None
@@ -81,6 +81,26 @@ class Ledger:
     # Candidates already rebuilt from the cache, by (months, search).
     _candidates: dict[tuple[tuple[str, ...], str | None], list[Incident]] = field(
         default_factory=dict, repr=False, compare=False)
+    # From the cache the registries are built when first asked for (they are
+    # models, whose import a warm report would otherwise pay for nothing).
+    _registries_built: bool = field(default=True, repr=False, compare=False)
+
+    @property
+    def registry(self) -> ActorRegistry | None:
+        """The actors of actors.yaml, or None without that file."""
+        self._build_registries()
+        return self._registry
+
+    @property
+    def places(self) -> PlaceRegistry | None:
+        """The places of places.yaml, or None without that file."""
+        self._build_registries()
+        return self._places
+
+    def _build_registries(self) -> None:
+        if not self._registries_built and self.snapshot is not None:
+            self._registry, self._places = _actor_registry(self.snapshot), _place_registry(self.snapshot)
+        self._registries_built = True
 
     @property
     def incidents(self) -> list[Incident]:
@@ -103,6 +123,7 @@ class Ledger:
             snapshot.path.unlink()
         full = _load_and_store(self.paths)  # never the cache again in this run
         self.entries, self.findings, self.snapshot = full.entries, full.findings, None
+        self._registry, self._places, self._registries_built = full.registry, full.places, True
         self._candidates.clear()
 
     @_trusting_cache
@@ -415,8 +436,8 @@ def load_cached(paths: Sequence[str]) -> Ledger:
     snapshot = cache.read(_watched(paths))
     if snapshot is not None:
         return Ledger(snapshot.payload["files"], [], snapshot.findings(), snapshot.payload["record_count"],
-                      _actor_registry(snapshot), snapshot.payload["actor_files"], _place_registry(snapshot),
-                      snapshot.payload["place_files"], snapshot, paths=list(paths))
+                      None, snapshot.payload["actor_files"], None, snapshot.payload["place_files"], snapshot,
+                      paths=list(paths), _registries_built=False)
     return _load_and_store(paths)
 
 
