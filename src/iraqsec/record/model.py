@@ -8,7 +8,6 @@ so a rule id is defined where the rule is.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
 import re
@@ -189,9 +188,11 @@ def parse_date(value: str) -> tuple[dt.date, bool]:
                          "is known (two-digit month and day, e.g. 2020-09-06)")
     if match[3] is not None:
         # The shape is DATE_RE's, so fromisoformat (in C) reads nothing else;
-        # what it refuses (a bad month or day, other digits) is told below.
-        with contextlib.suppress(ValueError):
+        # what it refuses (a bad month or day) is told below.
+        try:
             return dt.date.fromisoformat(value), False
+        except ValueError:
+            pass
     year, month, day = int(match[1]), int(match[2]), match[3]
     if not 1 <= month <= 12:
         raise ValueError(f"'{value}' has month {month:02d}; months run from 01 to 12")
