@@ -109,6 +109,69 @@ def test_a_changed_actor_entry_reaches_the_old_records_that_name_it(repo: Path) 
         "1 error, 0 warnings in 4 records (1 file)\n")
 
 
+PLACES = """\
+# SYNTHETIC gazetteer for tests.
+- id: test-airport
+  name: Test Airport
+  kind: airport
+  governorate: Baghdad
+  coordinates: [33.26, 44.23]
+  sources:
+    - https://example.org/airport
+- id: test-town
+  name: Test Town
+  kind: town
+  governorate: Basra
+  coordinates: [30.5, 47.8]
+  sources:
+    - https://example.org/town
+"""
+
+
+def commit_places(repo: Path, places: str) -> None:
+    """A second commit: the gazetteer, and an old record at each place."""
+    (repo / "data" / "places.yaml").write_text(places, encoding="utf-8")
+    write(repo, [*OLD, record("at-airport", date="2020-05-01", site="test-airport", geo_precision="site"),
+                 record("in-town", date="2020-05-02", governorate="Basra", site="test-town", geo_precision="site")])
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "places")
+
+
+def test_a_changed_place_entry_reaches_the_old_records_at_it(repo: Path) -> None:
+    # The airport's entry moves to Anbar: the old record at it now contradicts
+    # its governorate, and --new-since must say so although the record is old.
+    commit_places(repo, PLACES)
+    (repo / "data" / "places.yaml").write_text(PLACES.replace("governorate: Baghdad", "governorate: Anbar"),
+                                               encoding="utf-8")
+    result = run("check", "--new-since", "HEAD")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "data/incidents.yaml:77:3: error: site: 'test-airport' is in Anbar (data/places.yaml:2) but the record "
+        "says governorate Baghdad; correct the governorate or the site [site-governorate]\n"
+        "0 records added or changed since HEAD\n"
+        "1 error, 0 warnings in 6 records (1 file)\n")
+
+
+def test_only_new_problems_in_places_yaml(repo: Path) -> None:
+    # An old problem in the gazetteer (a town without sources) is left alone;
+    # a place added with one, and a place id used twice, are reported.
+    commit_places(repo, PLACES.replace("  sources:\n    - https://example.org/town\n", ""))
+    added = "- id: test-airport\n  name: Other\n  kind: town\n  governorate: Basra\n  coordinates: [30.1, 47.1]\n"
+    (repo / "data" / "places.yaml").write_text(
+        PLACES.replace("  sources:\n    - https://example.org/town\n", "") + added, encoding="utf-8")
+    plain = run("check")
+    result = run("check", "--new-since", "HEAD")
+    assert "data/places.yaml:9:3" in plain.stdout  # the town's old finding, not reported below
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "data/places.yaml:14:3: error: missing required key 'sources' (list the URLs of the reports you read) "
+        "[missing-key]\n"
+        "data/places.yaml:14:3: error: place id 'test-airport' is already used at data/places.yaml:2; ids must be "
+        "unique [duplicate-place]\n"
+        "0 records added or changed since HEAD\n"
+        "2 errors, 0 warnings in 6 records (1 file)\n")
+
+
 def test_github_format_puts_the_summary_on_stderr(repo: Path) -> None:
     write(repo, [*OLD, record("new-bad", tactic="rockt", date="2020-07-01")])
     result = run("check", "--new-since", "HEAD", env={"GITHUB_ACTIONS": "true"})

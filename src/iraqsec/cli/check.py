@@ -11,7 +11,7 @@ from dataclasses import replace
 import click
 
 from iraqsec.reading import gitdiff
-from iraqsec.reading.ledger import actor_files, expand
+from iraqsec.reading.ledger import actor_files, expand, place_files
 from iraqsec.record.findings import DEFAULT_CAP, Finding, FindingLog, Omitted, Severity, omitted_lines, tally, visible
 from iraqsec.record.rules import WARNING_RULES
 
@@ -92,7 +92,7 @@ def _merged(shown: Omitted, loaded: Omitted, strict: bool, allowed: tuple[str, .
 def _new_since(paths: list[str], findings: list[Finding], ref: str) -> tuple[list[Finding], str]:
     files = expand(paths)
     try:
-        changes = gitdiff.compare(files, actor_files(files), ref)
+        changes = gitdiff.compare(files, actor_files(files), ref, place_files(files))
     except gitdiff.GitError as exc:
         raise UsageFailure(str(exc)) from None
     kept = [f for f in findings if changes.keep(f)]

@@ -1,15 +1,16 @@
 """What changed since a git revision: `iraqsec check --new-since REF`.
 
-Each ledger file (and `actors.yaml`) is compared with the same file at REF
-(`git show REF:PATH`; a file absent at REF is all new).  A record is
-unchanged when REF had a record with the same raw data (the id included);
-otherwise it is new.  The findings kept are
+Each ledger file (and `actors.yaml` and `places.yaml`) is compared with the
+same file at REF (`git show REF:PATH`; a file absent at REF is all new).  A
+record is unchanged when REF had a record with the same raw data (the id
+included); otherwise it is new.  The findings kept are
 
 * those located in new records;
 * cross-record findings that involve a new record: a duplicate id, a
-  probable duplicate or a duplicated actor spelling where either side is
-  new, and actor-name findings in old records about actors whose entry in
-  `actors.yaml` changed;
+  probable duplicate, a duplicated actor spelling or a duplicated place id
+  where either side is new, actor-name findings in old records about actors
+  whose entry in `actors.yaml` changed, and site findings in old records
+  about places whose entry in `places.yaml` changed;
 * file-level ones (YAML syntax, encoding, ...), and any that lie outside
   every record: those are always reported.
 """
@@ -20,7 +21,7 @@ import bisect
 import json
 import subprocess
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from iraqsec.record.findings import Finding
 from iraqsec.record.rules import fold_actor
 
 _ACTOR_RULES = frozenset({"actor-alias", "unknown-actor"})
+_SITE_RULES = frozenset({"unknown-site", "site-governorate"})
 _ACTOR_KEYS = ("claimed_by", "attributed_to")
 
 
@@ -126,9 +128,11 @@ class Changes:
 
     files: dict[str, FileChanges]
     actor_files: set[str] = field(default_factory=set)
+    place_files: set[str] = field(default_factory=set)
     _new: set[int] = field(init=False, default_factory=set)
     _index: dict[tuple[str, Any], list[RawRecord]] = field(init=False, default_factory=dict)
     _actor_spellings: set[str] = field(init=False, default_factory=set)
+    _place_ids: set[str] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         index: dict[tuple[str, Any], list[RawRecord]] = defaultdict(list)
@@ -141,15 +145,19 @@ class Changes:
                 if shown in self.actor_files:
                     for spelling in _spellings(raw.data):
                         index["spelling", spelling].append(raw)
+                elif shown in self.place_files:
+                    index["place", signature(raw.data.get("id"))].append(raw)
                 else:
                     index["id", signature(raw.data.get("id"))].append(raw)
                     index["event", signature(_event_key(raw.data))].append(raw)
         self._index = dict(index)
-        self._actor_spellings = self._changed_actor_spellings()
+        self._actor_spellings = self._changed(self.actor_files, _spellings)
+        self._place_ids = self._changed(self.place_files, _place_id)
 
     @property
     def new_count(self) -> int:
-        return sum(sum(f.new) for s, f in self.files.items() if s not in self.actor_files)
+        registries = self.actor_files | self.place_files
+        return sum(sum(f.new) for s, f in self.files.items() if s not in registries)
 
     def keep(self, finding: Finding) -> bool:
         if finding.rule in STOP_RULES:
@@ -163,6 +171,8 @@ class Changes:
         data = changes.records[index].data if isinstance(changes.records[index].data, dict) else {}
         if finding.rule in _ACTOR_RULES:
             return bool(self._actor_spellings & _names(data))
+        if finding.rule in _SITE_RULES:
+            return data.get("site") in self._place_ids
         return any(id(raw) in self._new for raw in self._involved(finding.rule, data))
 
     def _involved(self, rule: str, data: dict[str, Any]) -> list[RawRecord]:
@@ -173,12 +183,15 @@ class Changes:
             return self._index.get(("event", signature(_event_key(data))), [])
         if rule == "duplicate-actor":
             return [raw for s in _spellings(data) for raw in self._index.get(("spelling", s), [])]
+        if rule == "duplicate-place":
+            return self._index.get(("place", signature(data.get("id"))), [])
         return []
 
-    def _changed_actor_spellings(self) -> set[str]:
-        """Spellings in actor entries added, changed or removed since REF."""
+    def _changed(self, registry_files: set[str], names: Callable[[dict[str, Any]], set[str]]) -> set[str]:
+        """The names (actor spellings, place ids) in the registry entries
+        added, changed or removed since REF."""
         out: set[str] = set()
-        for shown in self.actor_files:
+        for shown in registry_files:
             changes = self.files[shown]
             current = Counter(signature(r.data) for r in changes.records)
             for raw in changes.old:  # removed or changed: the old version's names
@@ -186,9 +199,9 @@ class Changes:
                 if current[key]:
                     current[key] -= 1
                 elif isinstance(raw.data, dict):
-                    out |= _spellings(raw.data)
+                    out |= names(raw.data)
             out |= {s for raw, new in zip(changes.records, changes.new, strict=True)
-                    if new and isinstance(raw.data, dict) for s in _spellings(raw.data)}
+                    if new and isinstance(raw.data, dict) for s in names(raw.data)}
         return out
 
 
@@ -201,18 +214,24 @@ def _spellings(data: dict[str, Any]) -> set[str]:
     return {fold_actor(str(n)) for n in [data.get("name"), *(aliases if isinstance(aliases, list) else [])] if n}
 
 
+def _place_id(data: dict[str, Any]) -> set[str]:
+    ident = data.get("id")
+    return {ident} if isinstance(ident, str) else set()
+
+
 def _names(data: dict[str, Any]) -> set[str]:
     return {fold_actor(str(n)) for key in _ACTOR_KEYS if isinstance(data.get(key), list) for n in data[key]}
 
 
-def compare(files: Sequence[tuple[Path, str]], actor_files: Sequence[tuple[Path, str]], ref: str) -> Changes:
-    """Compare every ledger and actors file with REF.  GitError when that
-    cannot be done."""
+def compare(files: Sequence[tuple[Path, str]], actor_files: Sequence[tuple[Path, str]], ref: str,
+            place_files: Sequence[tuple[Path, str]] = ()) -> Changes:
+    """Compare every ledger, actors and places file with REF.  GitError when
+    that cannot be done."""
     roots: dict[Path, Path] = {}
     out: dict[str, FileChanges] = {}
-    for path, shown in [*files, *actor_files]:
+    for path, shown in [*files, *actor_files, *place_files]:
         out[shown] = compare_file(path, shown, ref, roots)
-    return Changes(out, {shown for _, shown in actor_files})
+    return Changes(out, {shown for _, shown in actor_files}, {shown for _, shown in place_files})
 
 
 def revision(paths: Sequence[Path]) -> str | None:
