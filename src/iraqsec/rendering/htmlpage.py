@@ -181,12 +181,16 @@ def document(page: Page) -> str:
               _trend(page),
               _pivots(page),
               _map(page),
-              _table(page.incidents, page.sites),
+              _table(),
               _actors(page.actors),
               el("footer", {"class": "note"},
                  "Made with iraqsec report. Map: Natural Earth (public domain) via world-atlas."))
-    return ("<!DOCTYPE html>\n" + el("html", {"lang": "en"}, el("head", {}, head),
-                                    el("body", {}, body, el("script", {}, Markup(SCRIPT)))) + "\n")
+    page_text = ("<!DOCTYPE html>\n" + el("html", {"lang": "en"}, el("head", {}, head),
+                                         el("body", {}, body, el("script", {}, Markup(SCRIPT)))) + "\n")
+    # The rows go in last, in one join: nested inside every element above
+    # they would be copied once per level (1.8 GB at 100,000 records).
+    before, _, after = page_text.partition(_ROWS)
+    return "".join([before, *(_row(i, inc, page.sites) for i, inc in enumerate(page.incidents)), after])
 
 
 # --- headline --------------------------------------------------------------------
@@ -396,7 +400,12 @@ def _select(name: str, label: str, terms: Sequence[str]) -> Markup:
               el("select", {"name": name, "id": f"f-{name}"}, *options))
 
 
-def _table(incidents: Sequence[Incident], sites: Mapping[str, str]) -> Markup:
+# Where document() puts the incident rows.  Ledger text is escaped, so it
+# can never hold this comment's `<`.
+_ROWS = Markup("<!--iraqsec:incident-rows-->")
+
+
+def _table() -> Markup:
     controls = el("form", {"id": "controls", "hidden": True, "role": "search"},
                   el("label", {}, el("span", {"class": "muted"}, "Search "),
                      void("input", {"type": "search", "id": "q", "placeholder": "place, target, summary, notes",
@@ -414,8 +423,7 @@ def _table(incidents: Sequence[Incident], sites: Mapping[str, str]) -> Markup:
               el("h2", {}, "Incidents"),
               controls,
               el("div", {"class": "scroll"},
-                 el("table", {"id": "incidents"}, el("thead", {}, head),
-                    el("tbody", {}, *(_row(i, inc, sites) for i, inc in enumerate(incidents))))),
+                 el("table", {"id": "incidents"}, el("thead", {}, head), el("tbody", {}, _ROWS))),
               el("p", {"class": "note"}, "K and W: reported killed and wounded (? = not reported). A date like "
                  "2020-09-?? is known only to the month, one like 2020-08-16..19 lies somewhere in that span. "
                  "Open a target for the summary, notes, actors and sources."))
