@@ -599,4 +599,4 @@ def test_a_comment_after_a_value_needs_no_positions(monkeypatch: pytest.MonkeyPa
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.sampled_from(["-", ".", "%", "\n", " ", "a", "#"]), max_size=30))
 def test_directives_and_markers_found_as_the_multiline_pattern_finds_them(text: str) -> None:
-    assert fmt._directive(text) == (re.search(r"^(?:---|\.\.\.|%)", text, re.MULTILINE) is not None)
+    assert fmt._DIRECTIVE.found(text) == (re.search(r"^(?:---|\.\.\.|%)", text, re.MULTILINE) is not None)

@@ -380,7 +380,7 @@ def _load(paths: Sequence[str], log: FindingLog) -> Ledger:
     log.add(probable_duplicates(entries))
     log.add(ungraded(entries))
     log.add(coordinates_precision(entries))
-    log.add(links(entries, {ident for ident, _ in checker.ids}))
+    log.add(links(entries, (ident for ident, _ in checker.ids)))  # read only if some record links
     # Withdrawn records keep their ids reserved but are no longer events.
     current = [(i, r) for i, r in entries if i.withdrawn is None]
     actors, _ = _load_registry(actor_files(files), Actor, "actor", log)

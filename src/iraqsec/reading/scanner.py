@@ -91,11 +91,8 @@ class NumberSpelling:
 
 # The same few texts (dates, counts, `null`, names starting with N or T)
 # recur in every record; the values are immutable, so sharing them is safe.
-_typed = functools.lru_cache(maxsize=8192)(plain_value)
-
-
-# The same under a key of one argument, which functools keeps by the text
-# itself (no tuple to build): for the scanner's commonest lines.
+# One cache per kind of key: functools keeps a one-argument call by the
+# text itself, with no tuple to build (the scanner's commonest lines).
 @functools.lru_cache(maxsize=8192)
 def _typed_plain(text: str) -> Any:
     return plain_value(text, False)
@@ -104,6 +101,10 @@ def _typed_plain(text: str) -> Any:
 @functools.lru_cache(maxsize=8192)
 def _as_written(text: str) -> Any:
     return plain_value(text, True)
+
+
+def _typed(text: str, as_written: bool) -> Any:
+    return _as_written(text) if as_written else _typed_plain(text)
 
 
 _DECIMAL = re.compile(r"-?[1-9][0-9]{0,5}\.[0-9]{1,9}")
@@ -235,13 +236,11 @@ class _Scan:
             if first:
                 first = False
             elif not (line.startswith(lead) and line[indent] not in " #"):
-                stripped = line.lstrip(" ")
-                if not stripped or stripped[0] == "#":
-                    if stripped:
-                        self.comment(i, len(line) - len(stripped))
-                    i += 1
+                content = self.next_content(i)  # past blank lines and comments
+                if content > i:
+                    i = content
                     continue
-                if len(line) - len(stripped) < indent:
+                if len(line) - len(line.lstrip(" ")) < indent:
                     return data, i
                 raise Unsupported  # deeper than a key, yet not a value
             # The key runs to the first colon; a key seen before (most are)
@@ -288,10 +287,7 @@ class _Scan:
                     text = text[:cut].rstrip(" ")
                 if ": " in text or text[-1] == ":":
                     raise Unsupported  # a key where a scalar goes on: left to the event builder, as plain() does
-                if head in IMPLICIT_START:
-                    data[key] = _as_written(text) if key in DATE_KEYS else _typed_plain(text)
-                else:
-                    data[key] = text
+                data[key] = _typed(text, key in DATE_KEYS) if head in IMPLICIT_START else text
                 i += 1
             elif head == '"' and text[-1] == '"' and text.count('"') == 2 and "\\" not in text and len(text) > 2 \
                     and (i + 1 == count or not lines[i + 1].startswith(deeper)):
@@ -335,12 +331,11 @@ class _Scan:
         while i < len(lines):
             line = lines[i]
             if not line.startswith(dash):  # not an item: a comment, the end, or something unread
-                stripped = line.lstrip(" ")
-                if not stripped or stripped[0] == "#":
-                    if stripped:
-                        self.comment(i, len(line) - len(stripped))
-                    i += 1
+                content = self.next_content(i)  # past blank lines and comments
+                if content > i:
+                    i = content
                     continue
+                stripped = line.lstrip(" ")
                 depth = len(line) - len(stripped)
                 if depth < indent or (depth == indent and stripped[0] != "-"):
                     break
